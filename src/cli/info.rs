@@ -1,0 +1,92 @@
+//! `glia info`: what the reader found in a file, as text or JSON (keys in CONVENTIONS.md).
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+
+use super::CliError;
+use crate::formats::Loaded;
+
+#[derive(clap::Args, Debug)]
+pub struct InfoArgs {
+    pub file: PathBuf,
+    /// One JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &InfoArgs) -> Result<(), CliError> {
+    let loaded = crate::formats::load(&args.file)?;
+    let info = describe(&loaded);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&info).map_err(|e| CliError::other(e.to_string()))?
+        );
+    } else {
+        print_text(&args.file, &info);
+    }
+    Ok(())
+}
+
+/// The `info --json` object for a loaded file.
+pub fn describe(loaded: &Loaded) -> Value {
+    let mut out = Map::new();
+    if let Some(s) = &loaded.surface {
+        out.insert("n_vertices".into(), json!(s.n_vertices()));
+        out.insert("n_faces".into(), json!(s.n_faces()));
+        if let Some(h) = s.hemisphere {
+            out.insert("hemisphere".into(), json!(h));
+        }
+    } else if let Some(n) = loaded.overlays.iter().find_map(|o| o.n_vertices()) {
+        out.insert("n_vertices".into(), json!(n));
+    }
+    if let Some(v) = &loaded.volume {
+        out.insert("shape".into(), json!(v.dims));
+        out.insert("voxel_size_mm".into(), json!(v.voxel_size_mm()));
+        let m = v.world_from_voxel.transpose().to_cols_array_2d();
+        out.insert("affine".into(), json!(m));
+    }
+    let arrays: Vec<Value> = loaded
+        .arrays
+        .iter()
+        .map(|a| json!({"intent": a.intent, "shape": a.shape, "min": finite_or_null(a.min), "max": finite_or_null(a.max)}))
+        .collect();
+    out.insert("arrays".into(), Value::Array(arrays));
+    if !loaded.label_names.is_empty() {
+        out.insert("labels".into(), json!(loaded.label_names));
+    }
+    Value::Object(out)
+}
+
+fn finite_or_null(v: f64) -> Value {
+    if v.is_finite() { json!(v) } else { Value::Null }
+}
+
+fn print_text(path: &std::path::Path, info: &Value) {
+    println!("{}", path.display());
+    if let Some(n) = info.get("n_vertices") {
+        println!("  vertices: {n}");
+    }
+    if let Some(n) = info.get("n_faces") {
+        println!("  faces:    {n}");
+    }
+    if let Some(s) = info.get("shape") {
+        println!("  shape:    {s}");
+    }
+    if let Some(Value::Array(arrays)) = info.get("arrays") {
+        for a in arrays {
+            println!(
+                "  array {:<28} shape {:<14} min {:<12} max {}",
+                a["intent"].as_str().unwrap_or(""),
+                a["shape"].to_string(),
+                a["min"],
+                a["max"]
+            );
+        }
+    }
+    if let Some(Value::Array(labels)) = info.get("labels") {
+        let names: Vec<&str> = labels.iter().filter_map(Value::as_str).collect();
+        println!("  labels ({}): {}", names.len(), names.join(", "));
+    }
+}

@@ -1,0 +1,22 @@
+//! Plain data: what Glia knows about brains, with no files, GPU or UI attached.
+//!
+//! Every reader in [`crate::formats`] produces these types, every view in [`crate::render`] and
+//! [`crate::ui`] consumes them. World space is RAS+ millimetres throughout.
+//!
+//! The [`Scene`] describes *how* things are shown (layers, colormaps, thresholds, camera); the
+//! data itself lives in the types of [`surface`], [`overlay`] and [`volume`].
+
+pub mod colormap;
+pub mod overlay;
+pub mod scene;
+pub mod surface;
+pub mod volume;
+
+pub use colormap::Colormap;
+pub use overlay::{Label, LabelTable, Overlay, OverlayData};
+pub use scene::{
+    CameraState, LayerId, OverlayLayer, Scene, Source, StandardView, SurfaceLayer, Theme,
+    Threshold, UnderlayShading,
+};
+pub use surface::{Hemisphere, Surface};
+pub use volume::Volume;

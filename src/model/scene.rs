@@ -1,0 +1,449 @@
+//! The Scene: what is loaded and how it is shown. A session file is a Scene in TOML, and
+//! `glia render --scene` draws exactly what the window showed when it was saved.
+//!
+//! The Scene holds settings and file references, never the data itself: the data a layer refers
+//! to lives in [`crate::session::Session`], keyed by [`LayerId`].
+
+use std::path::PathBuf;
+
+use glam::{Quat, Vec3};
+
+use super::{Colormap, Hemisphere};
+
+/// Identifies a layer for as long as the Scene lives (and across a save/load).
+pub type LayerId = u64;
+
+/// Where a layer's data comes from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Source {
+    /// A file. `item` picks one overlay when the file holds several that are not a time series.
+    File {
+        path: PathBuf,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        item: usize,
+    },
+    /// The isosurface of a volume file at `level` (marching cubes).
+    Isosurface { path: PathBuf, level: f32 },
+    /// Part of the built-in demo: `"left-hemisphere"`, `"right-hemisphere"`, `"activation"`.
+    Demo { name: String },
+}
+
+fn is_zero(v: &usize) -> bool {
+    *v == 0
+}
+
+impl Source {
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Source::File {
+            path: path.into(),
+            item: 0,
+        }
+    }
+
+    /// The file behind the source, if any.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Source::File { path, .. } | Source::Isosurface { path, .. } => Some(path),
+            Source::Demo { .. } => None,
+        }
+    }
+
+    /// Short name for the Layers panel.
+    pub fn display_name(&self) -> String {
+        match self {
+            Source::File { path, item } => {
+                let base = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                if *item > 0 {
+                    format!("{base} [{item}]")
+                } else {
+                    base
+                }
+            }
+            Source::Isosurface { path, level } => format!(
+                "{} @ {level}",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+            Source::Demo { name } => format!("demo {name}"),
+        }
+    }
+}
+
+/// How the bare surface (under any overlay) is shaded.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum UnderlayShading {
+    /// One colour, lit.
+    Flat,
+    /// Binary light/dark from the sign of the mesh's own mean curvature (sulci dark).
+    Curvature,
+    /// Binary light/dark from a per-vertex file such as `lh.curv` or `sulc.gii`
+    /// (positive = sulcal = dark, FreeSurfer's convention).
+    File { source: Source },
+}
+
+/// Which values of a scalar overlay are drawn. A value `v` is drawn when the threshold is off,
+/// or when `v >= positive` or `v <= negative`; NaN is never drawn.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Threshold {
+    pub enabled: bool,
+    pub positive: f32,
+    pub negative: f32,
+}
+
+impl Default for Threshold {
+    fn default() -> Self {
+        Threshold {
+            enabled: false,
+            positive: 0.0,
+            negative: 0.0,
+        }
+    }
+}
+
+impl Threshold {
+    pub fn passes(&self, v: f32) -> bool {
+        v.is_finite() && (!self.enabled || v >= self.positive || v <= self.negative)
+    }
+}
+
+/// A per-vertex overlay on a surface.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OverlayLayer {
+    pub id: LayerId,
+    pub name: String,
+    pub source: Source,
+    pub visible: bool,
+    pub opacity: f32,
+    /// Colormap of scalar data (label overlays use their own colour table).
+    pub colormap: Colormap,
+    /// Values mapped to the colormap's ends.
+    pub range: [f32; 2],
+    pub threshold: Threshold,
+    /// Shown frame of a time series.
+    #[serde(default)]
+    pub frame: usize,
+}
+
+/// A surface with its overlays, drawn in list order (later overlays on top).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SurfaceLayer {
+    pub id: LayerId,
+    pub name: String,
+    pub source: Source,
+    pub visible: bool,
+    pub opacity: f32,
+    /// Light shade of the underlay, linear RGB 0..1.
+    pub color: [f32; 3],
+    pub underlay: UnderlayShading,
+    #[serde(default)]
+    pub overlays: Vec<OverlayLayer>,
+    /// Set from the file or its name; medial views hide the other hemisphere.
+    #[serde(default)]
+    pub hemisphere: Option<Hemisphere>,
+}
+
+/// The standard views of a brain figure. The camera looks at the brain from the named side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StandardView {
+    LeftLateral,
+    RightLateral,
+    LeftMedial,
+    RightMedial,
+    Dorsal,
+    Ventral,
+    Anterior,
+    Posterior,
+}
+
+impl StandardView {
+    pub const ALL: [StandardView; 8] = [
+        StandardView::LeftLateral,
+        StandardView::RightLateral,
+        StandardView::LeftMedial,
+        StandardView::RightMedial,
+        StandardView::Dorsal,
+        StandardView::Ventral,
+        StandardView::Anterior,
+        StandardView::Posterior,
+    ];
+
+    /// The command-line name (`left-lateral` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            StandardView::LeftLateral => "left-lateral",
+            StandardView::RightLateral => "right-lateral",
+            StandardView::LeftMedial => "left-medial",
+            StandardView::RightMedial => "right-medial",
+            StandardView::Dorsal => "dorsal",
+            StandardView::Ventral => "ventral",
+            StandardView::Anterior => "anterior",
+            StandardView::Posterior => "posterior",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StandardView::LeftLateral => "Left lateral",
+            StandardView::RightLateral => "Right lateral",
+            StandardView::LeftMedial => "Left medial",
+            StandardView::RightMedial => "Right medial",
+            StandardView::Dorsal => "Dorsal",
+            StandardView::Ventral => "Ventral",
+            StandardView::Anterior => "Anterior",
+            StandardView::Posterior => "Posterior",
+        }
+    }
+
+    /// Direction from the brain towards the camera, and the camera's up vector (world RAS).
+    pub fn eye_direction_and_up(self) -> (Vec3, Vec3) {
+        match self {
+            StandardView::LeftLateral | StandardView::RightMedial => (-Vec3::X, Vec3::Z),
+            StandardView::RightLateral | StandardView::LeftMedial => (Vec3::X, Vec3::Z),
+            StandardView::Dorsal => (Vec3::Z, Vec3::Y),
+            StandardView::Ventral => (-Vec3::Z, Vec3::Y),
+            StandardView::Anterior => (Vec3::Y, Vec3::Z),
+            StandardView::Posterior => (-Vec3::Y, Vec3::Z),
+        }
+    }
+
+    /// Camera orientation (world_from_camera rotation; the camera looks down its −Z, up is +Y).
+    pub fn orientation(self) -> Quat {
+        let (eye, up) = self.eye_direction_and_up();
+        let z = eye.normalize();
+        let x = up.cross(z).normalize();
+        let y = z.cross(x);
+        Quat::from_mat3(&glam::Mat3::from_cols(x, y, z)).normalize()
+    }
+
+    /// Medial views show only their own hemisphere.
+    pub fn only_hemisphere(self) -> Option<Hemisphere> {
+        match self {
+            StandardView::LeftMedial => Some(Hemisphere::Left),
+            StandardView::RightMedial => Some(Hemisphere::Right),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for StandardView {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|v| v.name()).collect();
+                format!("unknown view {s:?} (choose one of {})", names.join(", "))
+            })
+    }
+}
+
+/// An orbit camera around `target_mm`.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CameraState {
+    /// world_from_camera rotation as a quaternion `[x, y, z, w]`.
+    pub orientation: Quat,
+    /// Point the camera orbits; `None` = centre of what is visible.
+    pub target_mm: Option<Vec3>,
+    /// Zoom: 1 fits the visible surfaces in the view, 2 shows them twice as large.
+    pub zoom: f32,
+    /// Vertical field of view. Small angles look nearly orthographic, as brain figures should.
+    pub fov_deg: f32,
+    /// The standard view last chosen, if the camera has not been moved since.
+    #[serde(default)]
+    pub view: Option<StandardView>,
+}
+
+impl Default for CameraState {
+    fn default() -> Self {
+        CameraState::from_view(StandardView::LeftLateral)
+    }
+}
+
+impl CameraState {
+    pub fn from_view(view: StandardView) -> Self {
+        CameraState {
+            orientation: view.orientation(),
+            target_mm: None,
+            zoom: 1.0,
+            fov_deg: 20.0,
+            view: Some(view),
+        }
+    }
+}
+
+/// Light or dark appearance, of the window and of figure backgrounds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+impl Theme {
+    /// Background of the 3D view, sRGB 0..1.
+    pub fn background(self) -> [f32; 3] {
+        match self {
+            Theme::Dark => [0.035, 0.04, 0.05],
+            Theme::Light => [1.0, 1.0, 1.0],
+        }
+    }
+}
+
+/// Everything needed to redraw a picture: layers, camera, time and decorations.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Scene {
+    /// Session file format version.
+    pub glia_scene: u32,
+    #[serde(default)]
+    pub theme: Theme,
+    #[serde(default)]
+    pub camera: CameraState,
+    /// Time for animated overlays (demo activation), seconds.
+    #[serde(default)]
+    pub time_secs: f32,
+    /// Draw a colorbar for the top visible scalar overlay.
+    #[serde(default)]
+    pub colorbar: bool,
+    #[serde(default)]
+    pub surfaces: Vec<SurfaceLayer>,
+}
+
+impl Default for Scene {
+    fn default() -> Self {
+        Scene {
+            glia_scene: 1,
+            theme: Theme::Dark,
+            camera: CameraState::default(),
+            time_secs: 0.0,
+            colorbar: true,
+            surfaces: Vec::new(),
+        }
+    }
+}
+
+impl Scene {
+    /// A fresh id, larger than any in use.
+    pub fn new_id(&self) -> LayerId {
+        self.surfaces
+            .iter()
+            .flat_map(|s| std::iter::once(s.id).chain(s.overlays.iter().map(|o| o.id)))
+            .max()
+            .map_or(1, |m| m + 1)
+    }
+
+    pub fn surface(&self, id: LayerId) -> Option<&SurfaceLayer> {
+        self.surfaces.iter().find(|s| s.id == id)
+    }
+
+    pub fn surface_mut(&mut self, id: LayerId) -> Option<&mut SurfaceLayer> {
+        self.surfaces.iter_mut().find(|s| s.id == id)
+    }
+
+    pub fn overlay(&self, id: LayerId) -> Option<&OverlayLayer> {
+        self.surfaces
+            .iter()
+            .flat_map(|s| s.overlays.iter())
+            .find(|o| o.id == id)
+    }
+
+    pub fn overlay_mut(&mut self, id: LayerId) -> Option<&mut OverlayLayer> {
+        self.surfaces
+            .iter_mut()
+            .flat_map(|s| s.overlays.iter_mut())
+            .find(|o| o.id == id)
+    }
+
+    /// Removes a surface or an overlay; returns whether anything was removed.
+    pub fn remove(&mut self, id: LayerId) -> bool {
+        let before = self.surfaces.len();
+        self.surfaces.retain(|s| s.id != id);
+        if self.surfaces.len() != before {
+            return true;
+        }
+        for s in &mut self.surfaces {
+            let n = s.overlays.len();
+            s.overlays.retain(|o| o.id != id);
+            if s.overlays.len() != n {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The overlay a colorbar describes: the last visible scalar overlay of a visible surface.
+    pub fn colorbar_overlay(&self, is_scalar: impl Fn(LayerId) -> bool) -> Option<&OverlayLayer> {
+        self.surfaces
+            .iter()
+            .filter(|s| s.visible)
+            .flat_map(|s| s.overlays.iter())
+            .filter(|o| o.visible && is_scalar(o.id))
+            .last()
+    }
+
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Scene, toml::de::Error> {
+        toml::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_views_look_from_the_named_side() {
+        for v in StandardView::ALL {
+            let (eye, up) = v.eye_direction_and_up();
+            let q = v.orientation();
+            assert!((q * Vec3::Z - eye).length() < 1e-5, "{v:?}");
+            assert!((q * Vec3::Y - up).length() < 1e-5, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn scene_round_trips_through_toml() {
+        let mut scene = Scene::default();
+        scene.surfaces.push(SurfaceLayer {
+            id: 1,
+            name: "lh.pial".into(),
+            source: Source::file("/data/lh.pial"),
+            visible: true,
+            opacity: 0.8,
+            color: [0.8, 0.8, 0.8],
+            underlay: UnderlayShading::File {
+                source: Source::file("/data/lh.curv"),
+            },
+            overlays: vec![OverlayLayer {
+                id: 2,
+                name: "t".into(),
+                source: Source::file("/data/t.mgz"),
+                visible: true,
+                opacity: 1.0,
+                colormap: Colormap::RdBuR,
+                range: [-5.0, 5.0],
+                threshold: Threshold {
+                    enabled: true,
+                    positive: 2.3,
+                    negative: f32::NEG_INFINITY,
+                },
+                frame: 3,
+            }],
+            hemisphere: Some(Hemisphere::Left),
+        });
+        let text = scene.to_toml().unwrap();
+        assert_eq!(Scene::from_toml(&text).unwrap(), scene);
+        assert_eq!(scene.new_id(), 3);
+    }
+}

@@ -1,0 +1,527 @@
+//! The Glia window: state, layout, menus, status bar, drag-and-drop and job handling.
+//! Panels live in `panels/`, one file each.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{CameraState, LayerId, Scene, StandardView, Theme};
+use crate::render::{Camera, SurfaceRenderer};
+use crate::session::{Applied, PickInfo, Session};
+
+use super::gpu_bridge::BridgedView;
+use super::jobs::{JobOutput, Jobs};
+use super::recent::RecentFiles;
+
+/// The tiles of the layout. Later capabilities (slices, signals, rasters, decoding) add
+/// variants here and a file in `panels/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    View3d,
+    Layers,
+    Inspector,
+}
+
+impl Pane {
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::View3d => "3D",
+            Pane::Layers => "Layers",
+            Pane::Inspector => "Inspector",
+        }
+    }
+}
+
+/// Time-series and animation playback.
+#[derive(Clone, Copy, Debug)]
+pub struct Playback {
+    pub playing: bool,
+    /// Frames per second for time-series overlays.
+    pub fps: f32,
+}
+
+/// Everything the panels read and edit.
+pub struct AppState {
+    pub ctx: egui::Context,
+    pub render_state: egui_wgpu::RenderState,
+    pub session: Session,
+    pub renderer: SurfaceRenderer,
+    pub view: Option<BridgedView>,
+    /// The camera of the last drawn frame (for picking and panning).
+    pub camera: Option<Camera>,
+    pub jobs: Jobs,
+    pub toasts: egui_notify::Toasts,
+    /// Every error shown, oldest first (for `glia snapshot` and tests).
+    pub errors: Vec<String>,
+    pub recent: RecentFiles,
+    pub selected: Option<LayerId>,
+    pub hover: Option<PickInfo>,
+    pub pinned: Option<PickInfo>,
+    pub playback: Playback,
+    last_input_time: Option<f64>,
+    applied_theme: Option<Theme>,
+    /// What the view's picture shows (Scene, size in pixels, data generation): unchanged input
+    /// means no redraw, which matters on software GPUs.
+    pub last_drawn: Option<(Scene, [u32; 2], u64)>,
+}
+
+pub struct GliaApp {
+    tree: egui_tiles::Tree<Pane>,
+    pub state: AppState,
+}
+
+impl GliaApp {
+    /// Starts with `files`, or with the demo brain when there are none.
+    pub fn new(
+        ctx: egui::Context,
+        render_state: egui_wgpu::RenderState,
+        files: Vec<PathBuf>,
+    ) -> Self {
+        let renderer = SurfaceRenderer::new(&render_state.device, &render_state.queue);
+        let mut state = AppState {
+            ctx: ctx.clone(),
+            render_state,
+            session: Session::default(),
+            renderer,
+            view: None,
+            camera: None,
+            jobs: Jobs::default(),
+            toasts: egui_notify::Toasts::default().with_anchor(egui_notify::Anchor::BottomRight),
+            errors: Vec::new(),
+            recent: RecentFiles::load(),
+            selected: None,
+            hover: None,
+            pinned: None,
+            playback: Playback {
+                playing: false,
+                fps: 10.0,
+            },
+            last_input_time: None,
+            applied_theme: None,
+            last_drawn: None,
+        };
+        if files.is_empty() {
+            state.load_demo();
+        } else {
+            state.open_paths(files);
+        }
+        GliaApp {
+            tree: default_layout(),
+            state,
+        }
+    }
+
+    /// The whole window's UI (also run headlessly by `glia snapshot` and the UI tests).
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        let state = &mut self.state;
+        state.handle_jobs();
+        state.handle_dropped_files(ui.ctx());
+        state.handle_shortcuts(ui.ctx());
+        state.advance_playback(ui.ctx());
+        if state.applied_theme != Some(state.session.scene.theme) {
+            state.applied_theme = Some(state.session.scene.theme);
+            ui.ctx().set_theme(match state.session.scene.theme {
+                Theme::Dark => egui::Theme::Dark,
+                Theme::Light => egui::Theme::Light,
+            });
+        }
+
+        egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));
+        egui::Panel::bottom("status").show(ui, |ui| status_bar_ui(ui, state));
+        let fill = ui.visuals().panel_fill;
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(fill))
+            .show(ui, |ui| {
+                let mut behavior = Behavior { state };
+                self.tree.ui(&mut behavior, ui);
+            });
+        let ctx = ui.ctx().clone();
+        self.state.toasts.show(&ctx);
+        self.state.report_startup_if_asked(&ctx);
+    }
+}
+
+impl eframe::App for GliaApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}
+
+fn default_layout() -> egui_tiles::Tree<Pane> {
+    let mut tiles = egui_tiles::Tiles::default();
+    let view = tiles.insert_pane(Pane::View3d);
+    let layers = tiles.insert_pane(Pane::Layers);
+    let inspector = tiles.insert_pane(Pane::Inspector);
+    let side = tiles.insert_vertical_tile(vec![layers, inspector]);
+    let root = tiles.insert_horizontal_tile(vec![side, view]);
+    if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(linear))) =
+        tiles.get_mut(root)
+    {
+        linear.shares.set_share(side, 1.0);
+        linear.shares.set_share(view, 3.2);
+    }
+    if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(linear))) =
+        tiles.get_mut(side)
+    {
+        linear.shares.set_share(layers, 1.6);
+        linear.shares.set_share(inspector, 1.0);
+    }
+    egui_tiles::Tree::new(egui::Id::unique("glia_layout"), root, tiles)
+}
+
+struct Behavior<'a> {
+    state: &'a mut AppState,
+}
+
+impl egui_tiles::Behavior<Pane> for Behavior<'_> {
+    fn pane_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        _tile_id: egui_tiles::TileId,
+        pane: &mut Pane,
+    ) -> egui_tiles::UiResponse {
+        match pane {
+            Pane::View3d => super::panels::view3d::view3d_ui(ui, self.state),
+            Pane::Layers => super::panels::layers::layers_ui(ui, self.state),
+            Pane::Inspector => super::panels::inspector::inspector_ui(ui, self.state),
+        }
+        egui_tiles::UiResponse::None
+    }
+
+    fn tab_title_for_pane(&mut self, pane: &Pane) -> egui::WidgetText {
+        pane.title().into()
+    }
+
+    fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
+        egui_tiles::SimplificationOptions {
+            all_panes_must_have_tabs: true,
+            ..Default::default()
+        }
+    }
+}
+
+fn status_bar_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    ui.horizontal(|ui| {
+        let jobs = state.jobs.status();
+        if jobs.is_empty() {
+            let scene = &state.session.scene;
+            let n_faces: usize = scene
+                .surfaces
+                .iter()
+                .filter_map(|s| state.session.surface_data(s.id))
+                .map(|d| d.surface.n_faces())
+                .sum();
+            ui.label(format!(
+                "{} surface{} · {} triangles",
+                scene.surfaces.len(),
+                if scene.surfaces.len() == 1 { "" } else { "s" },
+                thousands(n_faces)
+            ));
+            ui.separator();
+            ui.weak("Drag: rotate · right-drag or shift-drag: pan · scroll: zoom · click: inspect · drop files to open");
+        }
+        for (label, progress) in jobs {
+            ui.add(egui::ProgressBar::new(progress).desired_width(160.0).show_percentage());
+            ui.label(label);
+            ui.separator();
+        }
+    });
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl AppState {
+    pub fn report_error(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        self.toasts
+            .error(message.clone())
+            .duration(Some(std::time::Duration::from_secs(8)));
+        self.errors.push(message);
+    }
+
+    /// Builds the demo in the background and starts its animation.
+    pub fn load_demo(&mut self) {
+        self.jobs
+            .load_scene(&self.ctx, "Building the demo brain", crate::demo::scene());
+        self.playback.playing = true;
+    }
+
+    /// Opens files in the background (the first mesh becomes the surface; per-vertex files
+    /// after it become its overlays).
+    pub fn open_paths(&mut self, paths: Vec<PathBuf>) {
+        if paths.is_empty() {
+            return;
+        }
+        for p in &paths {
+            if p.extension().is_some_and(|e| e == "toml") {
+                self.open_session(p);
+                return;
+            }
+            self.recent.push(p);
+        }
+        let label = match paths.as_slice() {
+            [one] => format!("Opening {}", file_name(one)),
+            many => format!("Opening {} files", many.len()),
+        };
+        self.jobs.spawn(&self.ctx, label, move |progress| {
+            JobOutput::Opened(crate::session::prepare_files(&paths, progress))
+        });
+    }
+
+    /// Replaces the session by a saved one (loaded in the background).
+    pub fn open_session(&mut self, path: &Path) {
+        let scene = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                Scene::from_toml(&text).map_err(|e| format!("not a Glia session: {}", e.message()))
+            });
+        match scene {
+            Ok(scene) => {
+                self.recent.push(path);
+                self.jobs
+                    .load_scene(&self.ctx, format!("Opening {}", file_name(path)), scene);
+            }
+            Err(e) => self.report_error(format!("{}: {e}", path.display())),
+        }
+    }
+
+    pub fn save_session(&mut self, path: &Path) {
+        let result = self
+            .session
+            .scene
+            .to_toml()
+            .map_err(|e| e.to_string())
+            .and_then(|text| std::fs::write(path, text).map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => {
+                self.toasts.success(format!("Saved {}", file_name(path)));
+            }
+            Err(e) => {
+                self.report_error(format!("{}: cannot save the session: {e}", path.display()))
+            }
+        }
+    }
+
+    /// Saves the 3D view as a PNG: the same renderer and Scene, at the view's size.
+    pub fn save_figure(&mut self, path: &Path) {
+        let size = self.view.as_ref().map_or([1600, 1200], |v| v.target.size);
+        let gpu = crate::render::GpuContext {
+            instance: self.render_state.instance.clone(),
+            adapter: self.render_state.adapter.clone(),
+            device: self.render_state.device.clone(),
+            queue: self.render_state.queue.clone(),
+        };
+        match super::figure::render_figure(&gpu, &mut self.session, size, false) {
+            Ok(image) => {
+                let path = path.to_owned();
+                let ctx = self.ctx.clone();
+                // PNG encoding of a large figure takes a moment: not on the UI thread.
+                self.jobs
+                    .spawn(&ctx, format!("Saving {}", file_name(&path)), move |_| {
+                        let result = image.save_with_format(&path, image::ImageFormat::Png);
+                        JobOutput::Opened(match result {
+                            Ok(()) => Vec::new(),
+                            Err(e) => vec![Err(crate::formats::FormatError::io(
+                                &path,
+                                std::io::Error::other(e),
+                            ))],
+                        })
+                    });
+            }
+            Err(e) => self.report_error(format!("Save figure: {e}")),
+        }
+    }
+
+    pub fn set_view(&mut self, view: StandardView) {
+        self.session.scene.camera = CameraState::from_view(view);
+    }
+
+    pub fn reset_camera(&mut self) {
+        let view = self
+            .session
+            .scene
+            .camera
+            .view
+            .unwrap_or(StandardView::LeftLateral);
+        self.set_view(view);
+    }
+
+    pub fn remove_layer(&mut self, id: LayerId) {
+        self.session.remove(id);
+        if self.selected == Some(id) {
+            self.selected = None;
+        }
+        for pick in [&mut self.hover, &mut self.pinned] {
+            if pick
+                .as_ref()
+                .is_some_and(|p| p.surface == id || self.session.scene.surface(p.surface).is_none())
+            {
+                *pick = None;
+            }
+        }
+    }
+
+    /// With `GLIA_QUIT_AFTER_FIRST_BRAIN=1`, prints how long after process start the first frame
+    /// with a brain was drawn, and closes the window (the startup benchmark).
+    fn report_startup_if_asked(&mut self, ctx: &egui::Context) {
+        if std::env::var_os("GLIA_QUIT_AFTER_FIRST_BRAIN").is_none() || self.camera.is_none() {
+            return;
+        }
+        if self.session.scene.surfaces.is_empty() {
+            return;
+        }
+        eprintln!(
+            "first brain frame after {:.0} ms",
+            crate::cli::process_start().elapsed().as_secs_f64() * 1e3
+        );
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    fn handle_jobs(&mut self) {
+        for output in self.jobs.poll() {
+            match output {
+                JobOutput::Opened(prepared) => {
+                    let had_surfaces = !self.session.scene.surfaces.is_empty();
+                    let demo_only = self
+                        .session
+                        .scene
+                        .surfaces
+                        .iter()
+                        .all(|s| matches!(s.source, crate::model::Source::Demo { .. }));
+                    let opens_surface = prepared
+                        .iter()
+                        .any(|p| matches!(p, Ok(crate::session::Prepared::Surface { .. })));
+                    if had_surfaces && demo_only && opens_surface {
+                        // The user's own brain replaces the demo.
+                        self.session = Session::new(Scene {
+                            theme: self.session.scene.theme,
+                            ..Scene::default()
+                        });
+                        self.playback.playing = false;
+                        self.hover = None;
+                        self.pinned = None;
+                    }
+                    for result in self.session.apply(prepared) {
+                        match result {
+                            Ok(Applied::Surface(id) | Applied::Overlay(id)) => {
+                                self.selected = Some(id)
+                            }
+                            Ok(Applied::Underlay(_)) => {}
+                            Err(e) => self.report_error(e),
+                        }
+                    }
+                }
+                JobOutput::SessionLoaded { session, errors } => {
+                    self.session = *session;
+                    self.hover = None;
+                    self.pinned = None;
+                    self.selected = None;
+                    for e in errors {
+                        self.report_error(e);
+                    }
+                }
+            }
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        self.open_paths(dropped);
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let (open, save, play, reset) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Space),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::R),
+            )
+        });
+        if open {
+            super::panels::menu::open_dialog(self);
+        }
+        if save {
+            super::panels::menu::save_session_dialog(self);
+        }
+        if play {
+            self.playback.playing = !self.playback.playing;
+        }
+        if reset {
+            self.reset_camera();
+        }
+    }
+
+    /// Moves time forward while playing: the demo animation in seconds, time series in frames.
+    fn advance_playback(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let dt = self
+            .last_input_time
+            .map_or(0.0, |t| (now - t).clamp(0.0, 0.25)) as f32;
+        self.last_input_time = Some(now);
+        if !self.playback.playing || !self.has_animation() {
+            return;
+        }
+        self.session.scene.time_secs += dt;
+        let t = self.session.scene.time_secs;
+        let fps = self.playback.fps;
+        let frames: Vec<(LayerId, usize)> = self.time_series().collect();
+        for (id, n_frames) in frames {
+            if let Some(o) = self.session.scene.overlay_mut(id) {
+                o.frame = ((t * fps) as usize) % n_frames;
+            }
+        }
+        ctx.request_repaint();
+    }
+
+    /// Overlays with more than one frame: (id, number of frames).
+    pub fn time_series(&self) -> impl Iterator<Item = (LayerId, usize)> + '_ {
+        self.session
+            .scene
+            .surfaces
+            .iter()
+            .flat_map(|s| s.overlays.iter())
+            .filter_map(|o| {
+                let n = self.session.overlay_data(o.id)?.overlay.n_frames();
+                (n > 1).then_some((o.id, n))
+            })
+    }
+
+    pub fn has_demo_animation(&self) -> bool {
+        self.session
+            .scene
+            .surfaces
+            .iter()
+            .flat_map(|s| s.overlays.iter())
+            .any(|o| matches!(&o.source, crate::model::Source::Demo { name } if name == crate::demo::ACTIVATION))
+    }
+
+    pub fn has_animation(&self) -> bool {
+        self.has_demo_animation() || self.time_series().next().is_some()
+    }
+}
+
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

@@ -1,0 +1,123 @@
+//! Figures: the 3D view drawn from a Scene, shared by the window and `glia render` so both give
+//! the same pixels, with the colorbar painted by the same egui code in both.
+
+use egui::{Color32, Pos2, Rect};
+
+use crate::render::{Camera, GpuContext, SurfaceRenderer, ViewTarget, export};
+use crate::session::Session;
+
+/// Width of the strip kept free for the colorbar at the right of a view, in points.
+pub const COLORBAR_STRIP_POINTS: f32 = 100.0;
+
+/// Scale of text and colorbar in a figure: 1 up to 900 pixels high, then growing with it, so a
+/// large export keeps the proportions of the window.
+pub fn figure_pixels_per_point(size: [u32; 2]) -> f32 {
+    (size[1] as f32 / 900.0).max(1.0)
+}
+
+/// Whether the Scene shows a colorbar (asked for, and a scalar overlay to describe).
+pub fn shows_colorbar(session: &Session) -> bool {
+    session.scene.colorbar
+        && session
+            .scene
+            .colorbar_overlay(|id| session.is_scalar_overlay(id))
+            .is_some()
+}
+
+/// Draws the session's Scene into `target`, leaving room for the colorbar when one is shown
+/// (`pixels_per_point` sizes that room). Returns the camera used (for picking).
+pub fn draw_scene(
+    renderer: &mut SurfaceRenderer,
+    target: &ViewTarget,
+    session: &mut Session,
+    transparent: bool,
+    pixels_per_point: f32,
+) -> Camera {
+    session.update_animation();
+    let view = session.scene.camera.view;
+    let margin = if shows_colorbar(session) {
+        COLORBAR_STRIP_POINTS * pixels_per_point / target.size[0] as f32
+    } else {
+        0.0
+    };
+    let camera = Camera::frame_with_margin(
+        &session.scene.camera,
+        session.bounds(view),
+        target.aspect(),
+        margin,
+    );
+    let background = if transparent {
+        [0.0; 4]
+    } else {
+        let [r, g, b] = session.scene.theme.background();
+        [r, g, b, 1.0]
+    };
+    let draws = session.draw_list(view);
+    renderer.draw(target, &camera, background, &draws);
+    camera
+}
+
+/// Paints what goes over the 3D image in both the window and figures: the colorbar.
+pub fn paint_decorations(painter: &egui::Painter, rect: Rect, session: &Session, text: Color32) {
+    let [r, g, b] = session
+        .scene
+        .theme
+        .background()
+        .map(|c| (c * 255.0).round() as u8);
+    let background = Color32::from_rgb(r, g, b);
+    if !session.scene.colorbar {
+        return;
+    }
+    if let Some(layer) = session
+        .scene
+        .colorbar_overlay(|id| session.is_scalar_overlay(id))
+    {
+        super::colorbar::paint_colorbar(painter, rect, layer, text, background);
+    }
+}
+
+/// Renders a figure of `size` pixels headlessly: the 3D view, plus the colorbar when the Scene
+/// asks for one. With `transparent`, the background is transparent (straight-alpha RGBA).
+pub fn render_figure(
+    gpu: &GpuContext,
+    session: &mut Session,
+    size: [u32; 2],
+    transparent: bool,
+) -> Result<image::RgbaImage, String> {
+    let max_side = crate::render::context::max_image_side(&gpu.device);
+    if size[0] > max_side || size[1] > max_side {
+        return Err(format!(
+            "{}x{} is larger than this GPU allows ({max_side} pixels per side)",
+            size[0], size[1]
+        ));
+    }
+    let mut renderer = SurfaceRenderer::new(&gpu.device, &gpu.queue);
+    let target = ViewTarget::new(&gpu.device, size);
+    let ppp = figure_pixels_per_point(size);
+    draw_scene(&mut renderer, &target, session, transparent, ppp);
+    let wants_colorbar = shows_colorbar(session);
+    let mut image = if wants_colorbar {
+        let mut egui = super::headless::HeadlessEgui::new(gpu);
+        let texture = egui.register_texture(target.texture_view());
+        let text = crate::ui::panels::view3d::text_color_for(session.scene.theme);
+        let session = &*session;
+        let output = egui.run(size, ppp, 0.0, |ui| {
+            let rect = ui.max_rect();
+            let painter = ui.painter();
+            painter.image(
+                texture,
+                rect,
+                Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+                Color32::WHITE,
+            );
+            paint_decorations(painter, rect, session, text);
+        });
+        egui.paint(output, size).map_err(|e| e.to_string())?
+    } else {
+        export::read_rgba(&gpu.device, &gpu.queue, target.texture()).map_err(|e| e.to_string())?
+    };
+    if transparent {
+        export::unpremultiply(&mut image);
+    }
+    Ok(image)
+}

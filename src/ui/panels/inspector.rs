@@ -1,0 +1,59 @@
+//! The Inspector: what is under the cursor (or at the last click): surface, vertex, world
+//! coordinates in millimetres, and the value or label of every overlay there.
+
+use egui::RichText;
+
+use crate::session::PickInfo;
+use crate::ui::app::AppState;
+
+pub fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if let Some(pick) = &state.hover {
+                pick_ui(ui, "Under the cursor", pick);
+            }
+            if let Some(pick) = &state.pinned {
+                if state.hover.is_some() {
+                    ui.separator();
+                }
+                pick_ui(ui, "Clicked point", pick);
+                if ui.small_button("Clear").clicked() {
+                    state.pinned = None;
+                }
+            }
+            if state.hover.is_none() && state.pinned.is_none() {
+                ui.weak(
+                    "Point at the brain to read coordinates and values; click to keep a point.",
+                );
+            }
+        });
+}
+
+fn pick_ui(ui: &mut egui::Ui, title: &str, pick: &PickInfo) {
+    ui.label(RichText::new(title).strong());
+    egui::Grid::new((title, "pick"))
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("Surface");
+            ui.label(&pick.surface_name);
+            ui.end_row();
+            ui.label("Vertex");
+            ui.label(pick.vertex.to_string());
+            ui.end_row();
+            ui.label("RAS (mm)");
+            let p = pick.point_mm;
+            ui.monospace(format!("{:7.1} {:7.1} {:7.1}", p.x, p.y, p.z));
+            ui.end_row();
+            ui.label("Vertex RAS");
+            let v = pick.vertex_mm;
+            ui.monospace(format!("{:7.1} {:7.1} {:7.1}", v.x, v.y, v.z));
+            ui.end_row();
+            for (name, value) in &pick.values {
+                ui.label(name);
+                ui.monospace(value);
+                ui.end_row();
+            }
+        });
+}

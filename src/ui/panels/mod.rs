@@ -1,0 +1,6 @@
+//! One file per panel; each exposes a `…_ui(ui, state)` function.
+
+pub mod inspector;
+pub mod layers;
+pub mod menu;
+pub mod view3d;

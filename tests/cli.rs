@@ -1,0 +1,243 @@
+//! The command line as users and scripts see it: outputs, exit codes and messages.
+
+mod common;
+
+use std::process::Command;
+
+use common::data;
+
+fn glia(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(args)
+        .env(
+            "GLIA_CONFIG_DIR",
+            std::env::temp_dir().join("glia-cli-test"),
+        )
+        .output()
+        .expect("glia runs")
+}
+
+fn path(name: &str) -> String {
+    data(name).to_string_lossy().into_owned()
+}
+
+#[test]
+fn info_json_reports_counts_arrays_and_ranges() {
+    let out = glia(&["info", &path("fsaverage5/pial_left.gii.gz"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // nibabel 5.4: pial_left.gii.gz has 10242 vertices and 20480 faces.
+    assert_eq!(info["n_vertices"], 10242);
+    assert_eq!(info["n_faces"], 20480);
+    let arrays = info["arrays"].as_array().unwrap();
+    assert_eq!(arrays[0]["intent"], "NIFTI_INTENT_POINTSET");
+    assert_eq!(arrays[0]["shape"], serde_json::json!([10242, 3]));
+    assert_eq!(arrays[1]["intent"], "NIFTI_INTENT_TRIANGLE");
+}
+
+#[test]
+fn info_of_a_missing_file_exits_2_naming_it() {
+    let out = glia(&["info", "/no/such/lh.pial"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("/no/such/lh.pial"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
+fn info_of_a_truncated_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("cut.gii.gz");
+    let bytes = std::fs::read(data("fsaverage5/pial_left.gii.gz")).unwrap();
+    std::fs::write(&bad, &bytes[..bytes.len() / 3]).unwrap();
+    let out = glia(&["info", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut.gii.gz"));
+}
+
+#[test]
+fn render_writes_a_png_of_exactly_the_asked_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("lh.png");
+    let out = glia(&[
+        "render",
+        &path("fsaverage5/pial_left.gii.gz"),
+        &path("fsaverage5/thick_left.gii.gz"),
+        "--view",
+        "left-medial",
+        "--size",
+        "333x222",
+        "--colorbar",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = image::open(&png).unwrap();
+    assert_eq!((image.width(), image.height()), (333, 222));
+}
+
+#[test]
+fn render_transparent_gives_rgba_with_clear_corners() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("t.png");
+    let out = glia(&[
+        "render",
+        &path("fsaverage5/infl_left.gii.gz"),
+        "--transparent",
+        "--size",
+        "100x80",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = image::open(&png).unwrap();
+    assert_eq!(image.color(), image::ColorType::Rgba8);
+    assert_eq!(image.to_rgba8().get_pixel(0, 0).0[3], 0);
+}
+
+#[test]
+fn render_rejects_bad_arguments_with_exit_2() {
+    for args in [
+        vec!["render", "--view", "sideways", "-o", "/tmp/x.png"],
+        vec!["render", "--size", "0x10", "-o", "/tmp/x.png"],
+        vec!["render", "/no/such/file.gii", "-o", "/tmp/x.png"],
+    ] {
+        let out = glia(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_overlay_that_does_not_fit_the_surface_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("x.png");
+    // 10242-vertex overlay on... itself a mesh: use the demo-free path with a mismatched file.
+    let mesh = dir.path().join("tri.obj");
+    std::fs::write(&mesh, "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n").unwrap();
+    let out = glia(&[
+        "render",
+        mesh.to_str().unwrap(),
+        &path("fsaverage5/thick_left.gii.gz"),
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("thick_left.gii.gz") && stderr.contains("10242"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_saved_session_renders_the_same_pixels_as_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let direct = dir.path().join("direct.png");
+    let files = [
+        path("fsaverage5/pial_left.gii.gz"),
+        path("fsaverage5/sulc_left.gii.gz"),
+        path("fsaverage5/thick_left.gii.gz"),
+    ];
+    let mut args: Vec<&str> = vec!["render"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend([
+        "--view",
+        "dorsal",
+        "--size",
+        "200x160",
+        "-o",
+        direct.to_str().unwrap(),
+    ]);
+    let out = glia(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The same Scene, written as File ▸ Save session writes it.
+    let mut session = glia::session::Session::default();
+    for r in session.apply(glia::session::prepare_files(
+        &files.iter().map(Into::into).collect::<Vec<_>>(),
+        &|_| {},
+    )) {
+        r.unwrap();
+    }
+    session.scene.camera = glia::model::CameraState::from_view(glia::model::StandardView::Dorsal);
+    session.scene.colorbar = false;
+    let toml_path = dir.path().join("session.toml");
+    std::fs::write(&toml_path, session.scene.to_toml().unwrap()).unwrap();
+    let from_scene = dir.path().join("scene.png");
+    let out = glia(&[
+        "render",
+        "--scene",
+        toml_path.to_str().unwrap(),
+        "--size",
+        "200x160",
+        "-o",
+        from_scene.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        image::open(&direct).unwrap().to_rgba8(),
+        image::open(&from_scene).unwrap().to_rgba8()
+    );
+}
+
+#[test]
+fn a_corrupt_session_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml_path = dir.path().join("bad.toml");
+    std::fs::write(&toml_path, "glia_scene = \"yes\"\n[[surfaces]]\n").unwrap();
+    let out = glia(&[
+        "render",
+        "--scene",
+        toml_path.to_str().unwrap(),
+        "-o",
+        "/tmp/never.png",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.toml"));
+}
+
+#[test]
+fn snapshot_draws_the_whole_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("ui.png");
+    let out = glia(&[
+        "snapshot",
+        &path("fsaverage5/pial_left.gii.gz"),
+        "--size",
+        "900x600",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = image::open(&png).unwrap();
+    assert_eq!((image.width(), image.height()), (900, 600));
+}

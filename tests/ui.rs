@@ -1,0 +1,132 @@
+//! The real app driven through egui_kittest on the software adapter: open files, change a
+//! threshold and see the picture change; bad files give an error and lose nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use common::{data, differing_fraction};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use glia::ui::GliaApp;
+
+fn harness(files: Vec<PathBuf>) -> Harness<'static, GliaApp> {
+    // SAFETY of the environment: tests must not write the user's recent-files list.
+    let config = std::env::temp_dir().join(format!("glia-ui-test-{}", std::process::id()));
+    unsafe { std::env::set_var("GLIA_CONFIG_DIR", &config) };
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .wgpu()
+        .build_eframe(move |cc| {
+            let render_state = cc
+                .wgpu_render_state
+                .clone()
+                .expect("kittest gives a wgpu render state");
+            GliaApp::new(cc.egui_ctx.clone(), render_state, files)
+        })
+}
+
+fn wait_for_jobs(harness: &mut Harness<'static, GliaApp>) {
+    for _ in 0..6000 {
+        harness.step();
+        if harness.state().state.jobs.is_idle() {
+            harness.run_steps(3);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("background jobs did not finish");
+}
+
+#[test]
+fn open_a_surface_and_threshold_its_overlay() {
+    let mut harness = harness(vec![
+        data("fsaverage5/pial_left.gii.gz"),
+        data("fsaverage5/thick_left.gii.gz"),
+    ]);
+    wait_for_jobs(&mut harness);
+    let scene = &harness.state().state.session.scene;
+    assert_eq!(scene.surfaces.len(), 1);
+    assert_eq!(scene.surfaces[0].overlays.len(), 1);
+    assert!(
+        harness.state().state.errors.is_empty(),
+        "{:?}",
+        harness.state().state.errors
+    );
+
+    let before = harness.render().unwrap();
+    harness.get_by_label("Threshold").click();
+    harness.run_steps(3);
+    let threshold = harness.state().state.session.scene.surfaces[0].overlays[0].threshold;
+    assert!(threshold.enabled && threshold.positive > 0.0);
+    let after = harness.render().unwrap();
+    assert!(
+        differing_fraction(&before, &after) > 0.02,
+        "the threshold did not change the picture"
+    );
+    harness.snapshot("ui_fsaverage_thresholded");
+}
+
+#[test]
+fn a_truncated_file_gives_an_error_and_loses_nothing() {
+    let mut harness = harness(vec![data("fsaverage5/pial_left.gii.gz")]);
+    wait_for_jobs(&mut harness);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("truncated.gii");
+    let text = std::fs::read(data("fsaverage5/pial_left.gii.gz")).unwrap();
+    std::fs::write(&bad, &text[..text.len() / 2]).unwrap();
+    harness.state_mut().state.open_paths(vec![bad.clone()]);
+    wait_for_jobs(&mut harness);
+    let state = &harness.state().state;
+    assert_eq!(
+        state.session.scene.surfaces.len(),
+        1,
+        "the loaded surface is kept"
+    );
+    assert_eq!(state.errors.len(), 1);
+    assert!(
+        state.errors[0].contains("truncated.gii"),
+        "{}",
+        state.errors[0]
+    );
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropped_files_open_on_the_current_surface() {
+    let mut harness = harness(vec![data("fsaverage5/pial_left.gii.gz")]);
+    wait_for_jobs(&mut harness);
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(data("fsaverage5/sulc_left.gii.gz"))));
+    harness.step();
+    wait_for_jobs(&mut harness);
+    let surface = &harness.state().state.session.scene.surfaces[0];
+    assert!(
+        matches!(surface.underlay, glia::model::UnderlayShading::File { .. }),
+        "a sulc file shades the underlay"
+    );
+}
+
+#[test]
+fn the_demo_starts_with_a_brain_and_its_activation() {
+    let mut harness = harness(Vec::new());
+    wait_for_jobs(&mut harness);
+    let state = &harness.state().state;
+    assert_eq!(state.session.scene.surfaces.len(), 2);
+    assert!(state.has_demo_animation());
+    assert!(state.errors.is_empty(), "{:?}", state.errors);
+}
