@@ -683,6 +683,11 @@ pub fn default_overlay_layer(
 
 /// 2nd and 98th percentiles of the finite values of the first frame.
 pub fn robust_range(overlay: &Overlay) -> Option<(f32, f32)> {
+    Some((percentile(overlay, 2.0)?, percentile(overlay, 98.0)?))
+}
+
+/// The `p`th percentile (0..=100, nearest rank) of the finite values of the first frame.
+pub fn percentile(overlay: &Overlay, p: f32) -> Option<f32> {
     let mut v: Vec<f32> = overlay
         .frame(0)?
         .iter()
@@ -692,13 +697,9 @@ pub fn robust_range(overlay: &Overlay) -> Option<(f32, f32)> {
     if v.is_empty() {
         return None;
     }
-    let n = v.len();
-    let lo_i = (n - 1) * 2 / 100;
-    let hi_i = (n - 1) * 98 / 100;
-    let (_, lo, _) = v.select_nth_unstable_by(lo_i, f32::total_cmp);
-    let lo = *lo;
-    let (_, hi, _) = v.select_nth_unstable_by(hi_i, f32::total_cmp);
-    Some((lo, *hi))
+    let rank = (((v.len() - 1) as f32) * p.clamp(0.0, 100.0) / 100.0).round() as usize;
+    let (_, value, _) = v.select_nth_unstable_by(rank, f32::total_cmp);
+    Some(*value)
 }
 
 /// Loads everything a Scene refers to (blocking; run it off the UI thread). Layers whose data

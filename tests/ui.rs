@@ -61,6 +61,10 @@ fn open_a_surface_and_threshold_its_overlay() {
     let threshold = harness.state().state.session.scene.surfaces[0].overlays[0].threshold;
     assert!(threshold.enabled && threshold.positive > 0.0);
     let after = harness.render().unwrap();
+    if std::env::var_os("GLIA_DEBUG_UI").is_some() {
+        before.save("/tmp/ui_before.png").unwrap();
+        after.save("/tmp/ui_after.png").unwrap();
+    }
     assert!(
         differing_fraction(&before, &after) > 0.02,
         "the threshold did not change the picture"

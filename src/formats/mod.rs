@@ -7,6 +7,9 @@
 
 pub mod freesurfer;
 pub mod gifti;
+pub mod mesh_obj;
+pub mod mesh_ply;
+pub mod mesh_stl;
 pub mod mgh;
 pub mod nifti;
 

@@ -1,4 +1,4 @@
-//! The File ▸ Open recent list, kept in `$GLIA_CONFIG_DIR` (or `$XDG_CONFIG_HOME/glia`,
+//! The File › Open recent list, kept in `$GLIA_CONFIG_DIR` (or `$XDG_CONFIG_HOME/glia`,
 //! `~/.config/glia`) as one path per line.
 
 use std::path::{Path, PathBuf};

@@ -19,7 +19,7 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if state.session.scene.surfaces.is_empty() {
-                ui.weak("Nothing loaded. File ▸ Open… or drop files on the window.");
+                ui.weak("Nothing loaded. File › Open… or drop files on the window.");
             }
             let session = &mut state.session;
             let selected = state.selected;
@@ -115,7 +115,7 @@ fn surface_settings_ui(
     });
     ui.add(egui::Slider::new(&mut layer.opacity, 0.0..=1.0).text("opacity"));
     ui.horizontal(|ui| {
-        ui.label("Underlay");
+        let label = ui.label("Underlay");
         let current = match &layer.underlay {
             UnderlayShading::Flat => "flat".to_owned(),
             UnderlayShading::Curvature => "mesh curvature".to_owned(),
@@ -133,7 +133,9 @@ fn surface_settings_ui(
                 if underlay_from_file {
                     ui.weak("(open another curv/sulc file to change the file)");
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         ui.color_edit_button_rgb(&mut layer.color)
             .on_hover_text("Underlay colour");
     });
@@ -195,7 +197,7 @@ fn scalar_settings_ui(
     overlay: Option<&crate::model::Overlay>,
 ) {
     ui.horizontal(|ui| {
-        ui.label("Colormap");
+        let label = ui.label("Colormap");
         egui::ComboBox::from_id_salt(("colormap", layer.id))
             .selected_text(layer.colormap.name())
             .show_ui(ui, |ui| {
@@ -205,23 +207,29 @@ fn scalar_settings_ui(
                         ui.selectable_value(&mut layer.colormap, cmap, cmap.name());
                     });
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         colormap_swatch(ui, layer.colormap, egui::vec2(56.0, 14.0));
     });
     ui.horizontal(|ui| {
-        ui.label("Range");
+        let label = ui.label("Range");
         let speed = ((layer.range[1] - layer.range[0]).abs() * 0.005).max(1e-4);
         ui.add(
             egui::DragValue::new(&mut layer.range[0])
                 .speed(speed)
                 .max_decimals(4),
-        );
-        ui.label("to");
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Value at the low end of the colormap");
+        let to = ui.label("to");
         ui.add(
             egui::DragValue::new(&mut layer.range[1])
                 .speed(speed)
                 .max_decimals(4),
-        );
+        )
+        .labelled_by(to.id)
+        .on_hover_text("Value at the high end of the colormap");
         if let Some(overlay) = overlay {
             if ui
                 .small_button("auto")
@@ -247,14 +255,17 @@ fn scalar_settings_ui(
             && t.positive == 0.0
             && t.negative == 0.0
         {
-            // A first threshold hides the weakest quarter of the scale.
-            let m = layer.range[0].abs().max(layer.range[1].abs()) * 0.25;
-            t.positive = m;
-            t.negative = if layer.range[0] < 0.0 {
-                -m
+            // A first threshold: for signed maps, hide the weakest quarter on either side of
+            // zero; for one-sided maps, the lower half of the values (their median).
+            let [lo, hi] = layer.range;
+            if lo < 0.0 && hi > 0.0 {
+                let m = lo.abs().max(hi) * 0.25;
+                (t.positive, t.negative) = (m, -m);
             } else {
-                f32::NEG_INFINITY
-            };
+                let median = overlay.and_then(|o| crate::session::percentile(o, 50.0));
+                t.positive = median.unwrap_or(lo + (hi - lo) * 0.5);
+                t.negative = f32::NEG_INFINITY;
+            }
         }
         ui.add_enabled_ui(t.enabled, |ui| {
             ui.add(

@@ -131,7 +131,7 @@ fn view_menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
     });
 }
 
-/// File ▸ Open…: any number of files (a mesh first, then its overlays).
+/// File › Open…: any number of files (a mesh first, then its overlays).
 pub fn open_dialog(state: &mut AppState) {
     let mut dialog = rfd::FileDialog::new();
     for (name, extensions) in OPEN_FILTERS {

@@ -91,7 +91,7 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
 
     if state.session.scene.surfaces.is_empty() {
         let message = if state.jobs.is_idle() {
-            "Open a surface: File ▸ Open…, or drop files here"
+            "Open a surface: File › Open…, or drop files here"
         } else {
             "Loading…"
         };
