@@ -39,7 +39,7 @@ fn pial_surface_with_footer() {
         .sum();
     assert!((sum - -349541.7265559135).abs() < 1e-6, "{sum}");
     // Same mesh as the GIfTI it came from.
-    let gifti = glia::formats::gifti::read(&data("pial_left.gii.gz")).unwrap();
+    let gifti = glia::formats::gifti::read(&data("fsaverage5/pial_left.gii.gz")).unwrap();
     assert_eq!(gifti.surface.unwrap().triangles, s.triangles);
 }
 

@@ -248,7 +248,7 @@ fn truncated_ascii_label_is_an_error() {
 
 #[test]
 fn fsaverage5_gzipped_gifti() {
-    let pial = load("pial_left.gii.gz");
+    let pial = load("fsaverage5/pial_left.gii.gz");
     check_arrays(
         &pial,
         &[
@@ -271,7 +271,7 @@ fn fsaverage5_gzipped_gifti() {
     assert_eq!(s.triangles[0], [0, 2564, 2562]);
     assert!((sum_positions(&pial) - -349541.7265559135).abs() < 1e-6);
 
-    let sulc = load("sulc_left.gii.gz");
+    let sulc = load("fsaverage5/sulc_left.gii.gz");
     check_arrays(
         &sulc,
         &[("shape", &[10242], -1.4937248229980469, 1.8069095611572266)],
@@ -280,7 +280,7 @@ fn fsaverage5_gzipped_gifti() {
     assert_eq!((n, frames), (10242, 1));
     assert_eq!(values[0], -0.781268835067749);
 
-    let thickness = load("thick_left.gii.gz");
+    let thickness = load("fsaverage5/thick_left.gii.gz");
     check_arrays(
         &thickness,
         &[("shape", &[10242], -0.0027941903099417686, 4.655208587646484)],

@@ -9,7 +9,7 @@ use glia::formats::{gifti, mesh_obj, mesh_ply, mesh_stl};
 use glia::model::{OverlayData, Surface};
 
 fn pial() -> Surface {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pial_left.gii.gz");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fsaverage5/pial_left.gii.gz");
     gifti::read(&path).unwrap().surface.unwrap()
 }
 

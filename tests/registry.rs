@@ -21,7 +21,7 @@ fn every_test_file_is_recognised_and_loads() {
         ("analyze.hdr", FileKind::Nifti),
         ("ascii.gii", FileKind::Gifti),
         ("gzipbase64.gii", FileKind::Gifti),
-        ("pial_left.gii.gz", FileKind::Gifti),
+        ("fsaverage5/pial_left.gii.gz", FileKind::Gifti),
         ("test.mgz", FileKind::Mgh),
         ("lh.sulc_noise.mgh", FileKind::Mgh),
         ("lh.pial", FileKind::FreeSurfer(FreeSurferKind::Surface)),

@@ -132,3 +132,16 @@ fn demo_brain_matches_golden_image() {
     let image = render_figure(&gpu, &mut session, [480, 360], false).unwrap();
     assert_matches_snapshot("demo_left_lateral", &image, 3, 0.01);
 }
+
+#[test]
+fn parcellation_and_label_draw_in_their_colours() {
+    let gpu = gpu();
+    let files = ["fsaverage5/infl_left.gii.gz", "test.annot", "test.label"].map(data);
+    let mut session = Session::default();
+    for result in session.apply(prepare_files(&files, &|_| {})) {
+        result.expect("fsaverage5 inflated surface, its aparc annotation and a label");
+    }
+    assert_eq!(session.scene.surfaces[0].overlays.len(), 2);
+    let image = render_figure(&gpu, &mut session, [320, 240], false).unwrap();
+    assert_matches_snapshot("fsaverage5_inflated_aparc", &image, 3, 0.01);
+}

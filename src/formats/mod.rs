@@ -12,6 +12,9 @@ pub mod mesh_ply;
 pub mod mesh_stl;
 pub mod mgh;
 pub mod nifti;
+pub mod registry;
+
+pub use registry::{FileKind, detect, load, load_per_vertex};
 
 use std::path::{Path, PathBuf};
 
@@ -33,8 +36,9 @@ pub struct Loaded {
 /// One stored array as `glia info` reports it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ArrayInfo {
-    /// NIfTI intent name as nibabel prints it (`NIFTI_INTENT_POINTSET`, `NIFTI_INTENT_SHAPE` …),
-    /// or a short description for formats without intents.
+    /// NIfTI intent label as nibabel prints it (`intent_codes.label`: `pointset`, `triangle`,
+    /// `shape`, `label`, `time series` …), or a short description for formats without intents
+    /// (`volume`, `per-vertex`, `roi`, `vertex property NAME`).
     pub intent: String,
     pub shape: Vec<usize>,
     pub min: f64,
@@ -163,5 +167,3 @@ pub fn read_maybe_gzipped(path: &Path) -> Result<Vec<u8>, FormatError> {
         Ok(raw)
     }
 }
-pub mod registry;
-pub use registry::{FileKind, load};

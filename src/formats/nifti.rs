@@ -231,15 +231,18 @@ pub fn read_header(path: &Path) -> Result<NiftiHeader, FormatError> {
 pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Volume, String> {
     let mut stream = if bytes.starts_with(&GZIP_MAGIC) {
         let gz = flate2::read::MultiGzDecoder::new(bytes).take(MAX_DECODED_BYTES);
+        let trailer = bytes.len().checked_sub(4).map(|at| &bytes[at..]);
         Stream {
             reader: Box::new(gz),
             plain_len: None,
+            size_hint: gzip_size_hint(bytes.len() as u64, trailer),
             gzipped: true,
         }
     } else {
         Stream {
             reader: Box::new(bytes),
             plain_len: Some(bytes.len() as u64),
+            size_hint: Some(bytes.len() as u64),
             gzipped: false,
         }
     };
@@ -344,12 +347,32 @@ struct Stream<'a> {
     reader: Box<dyn Read + 'a>,
     /// The total length when not gzipped (what is left after the header is known exactly).
     plain_len: Option<u64>,
+    /// Likely decompressed length, to size buffers (never more than the data could hold).
+    size_hint: Option<u64>,
     gzipped: bool,
 }
 
+/// Decompressed size a gzip stream probably has: its ISIZE trailer, capped by what deflate can
+/// expand the compressed bytes to, so a lying file cannot make us reserve much.
+fn gzip_size_hint(compressed_len: u64, trailer: Option<&[u8]>) -> Option<u64> {
+    let t = trailer?;
+    let isize = u32::from_le_bytes([t[0], t[1], t[2], t[3]]) as u64;
+    Some(isize.min(compressed_len.saturating_mul(1032)))
+}
+
+fn file_trailer(file: &mut File) -> Option<[u8; 4]> {
+    use std::io::{Seek, SeekFrom};
+    let mut t = [0u8; 4];
+    file.seek(SeekFrom::End(-4)).ok()?;
+    file.read_exact(&mut t).ok()?;
+    file.seek(SeekFrom::Start(0)).ok()?;
+    Some(t)
+}
+
 fn open_stream(path: &Path) -> Result<Stream<'static>, FormatError> {
-    let file = File::open(path).map_err(|e| FormatError::io(path, e))?;
+    let mut file = File::open(path).map_err(|e| FormatError::io(path, e))?;
     let meta = file.metadata().map_err(|e| FormatError::io(path, e))?;
+    let trailer = file_trailer(&mut file);
     if meta.is_dir() {
         return Err(FormatError::invalid(path, "is a folder, not a NIfTI file"));
     }
@@ -361,12 +384,14 @@ fn open_stream(path: &Path) -> Result<Stream<'static>, FormatError> {
                 flate2::bufread::MultiGzDecoder::new(buffered).take(MAX_DECODED_BYTES),
             ),
             plain_len: None,
+            size_hint: gzip_size_hint(meta.len(), trailer.as_ref().map(|t| &t[..])),
             gzipped: true,
         }
     } else {
         Stream {
             reader: Box::new(buffered),
             plain_len: Some(meta.len()),
+            size_hint: Some(meta.len()),
             gzipped: false,
         }
     })
@@ -743,18 +768,6 @@ impl Default for Stats {
     }
 }
 
-impl Stats {
-    #[inline]
-    fn add(&mut self, v: f64) {
-        if v.is_finite() {
-            self.min = self.min.min(v);
-            self.max = self.max.max(v);
-            self.sum += v;
-            self.count += 1;
-        }
-    }
-}
-
 /// How the raw values become `f32`.
 #[derive(Clone, Copy)]
 struct Decoding {
@@ -799,8 +812,11 @@ fn decode_volume(
     };
     let per_frame = header.voxels_per_frame() as u64;
     let mut stats = Stats::default();
+    let likely = stream
+        .size_hint
+        .map_or(1 << 20, |h| h.saturating_sub(header.vox_offset) / size);
     let mut reader = ValueReader::new(stream, decoding, n_total);
-    let mut data = Vec::with_capacity(per_frame.min(1 << 26) as usize);
+    let mut data = Vec::with_capacity(per_frame.min(likely) as usize);
     reader.read_into(per_frame, &mut data, &mut stats)?;
     let mut scratch = Vec::new();
     while reader.done < n_total {
@@ -919,6 +935,13 @@ impl<'s, 'a> ValueReader<'s, 'a> {
 
 fn decode_chunk(bytes: &[u8], d: Decoding, out: &mut Vec<f32>, stats: &mut Stats) {
     macro_rules! numbers {
+        ($t:ty, $convert:ident) => {
+            if d.big_endian {
+                $convert(bytes, out, stats, d, |b| <$t>::from_be_bytes(b).into())
+            } else {
+                $convert(bytes, out, stats, d, |b| <$t>::from_le_bytes(b).into())
+            }
+        };
         ($t:ty) => {
             if d.big_endian {
                 convert(bytes, out, stats, d, |b| <$t>::from_be_bytes(b) as f64)
@@ -928,12 +951,12 @@ fn decode_chunk(bytes: &[u8], d: Decoding, out: &mut Vec<f32>, stats: &mut Stats
         };
     }
     match d.dtype {
-        Dtype::U8 => numbers!(u8),
-        Dtype::I8 => numbers!(i8),
-        Dtype::I16 => numbers!(i16),
-        Dtype::U16 => numbers!(u16),
-        Dtype::I32 => numbers!(i32),
-        Dtype::U32 => numbers!(u32),
+        Dtype::U8 => numbers!(u8, convert_small_int),
+        Dtype::I8 => numbers!(i8, convert_small_int),
+        Dtype::I16 => numbers!(i16, convert_small_int),
+        Dtype::U16 => numbers!(u16, convert_small_int),
+        Dtype::I32 => numbers!(i32, convert_small_int),
+        Dtype::U32 => numbers!(u32, convert_small_int),
         Dtype::I64 => numbers!(i64),
         Dtype::U64 => numbers!(u64),
         Dtype::F32 => numbers!(f32),
@@ -947,10 +970,51 @@ fn decode_chunk(bytes: &[u8], d: Decoding, out: &mut Vec<f32>, stats: &mut Stats
     }
 }
 
+/// Integers of up to 32 bits: statistics in integer arithmetic (exact, and the loop vectorises),
+/// then scaled once: min/max/sum of `slope·x + inter` follow from those of `x`.
+#[inline(always)]
+fn convert_small_int<const N: usize>(
+    bytes: &[u8],
+    out: &mut Vec<f32>,
+    stats: &mut Stats,
+    d: Decoding,
+    raw: impl Fn([u8; N]) -> i64,
+) {
+    let n = bytes.len() / N;
+    if n == 0 {
+        return;
+    }
+    let (slope, inter) = (d.slope, d.inter);
+    let (mut lo, mut hi, mut sum) = (i64::MAX, i64::MIN, 0i64);
+    let start = out.len();
+    out.resize(start + n, 0.0);
+    let unscaled = slope == 1.0 && inter == 0.0;
+    for (o, chunk) in out[start..].iter_mut().zip(bytes.chunks_exact(N)) {
+        let mut b = [0u8; N];
+        b.copy_from_slice(chunk);
+        let v = raw(b);
+        lo = lo.min(v);
+        hi = hi.max(v);
+        sum = sum.wrapping_add(v); // at most 2^18 values below 2^32 per chunk: cannot wrap
+        *o = if unscaled {
+            v as f32
+        } else {
+            (v as f64 * slope + inter) as f32
+        };
+    }
+    let (a, b) = (lo as f64 * slope + inter, hi as f64 * slope + inter);
+    stats.min = stats.min.min(a.min(b));
+    stats.max = stats.max.max(a.max(b));
+    stats.sum += sum as f64 * slope + inter * n as f64;
+    stats.count += n as u64;
+}
+
 fn luminance(r: u8, g: u8, b: u8) -> f64 {
     0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64
 }
 
+/// Decodes, scales and summarises one chunk. Statistics live in locals (four partial sums break
+/// the addition chain) so the loop stays in registers; they are merged into `stats` at the end.
 #[inline(always)]
 fn convert<const N: usize>(
     bytes: &[u8],
@@ -959,13 +1023,52 @@ fn convert<const N: usize>(
     d: Decoding,
     raw: impl Fn([u8; N]) -> f64,
 ) {
-    out.reserve(bytes.len() / N);
-    for chunk in bytes.chunks_exact(N) {
+    let (slope, inter) = (d.slope, d.inter);
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let (mut s0, mut s1) = (0.0f64, 0.0f64);
+    let mut count = 0u64;
+    let start = out.len();
+    out.resize(start + bytes.len() / N, 0.0);
+    let mut pairs = out[start..]
+        .chunks_exact_mut(2)
+        .zip(bytes.chunks_exact(2 * N));
+    let value = |chunk: &[u8]| {
         let mut b = [0u8; N];
         b.copy_from_slice(chunk);
-        let v = raw(b) * d.slope + d.inter;
-        stats.add(v);
-        out.push(v as f32);
+        raw(b) * slope + inter
+    };
+    for (o, chunk) in &mut pairs {
+        let (v0, v1) = (value(&chunk[..N]), value(&chunk[N..]));
+        if v0.is_finite() && v1.is_finite() {
+            // Plain comparisons: both values are finite, so NaN-aware min/max is not needed.
+            let (small, large) = if v0 < v1 { (v0, v1) } else { (v1, v0) };
+            lo = if small < lo { small } else { lo };
+            hi = if large > hi { large } else { hi };
+            s0 += v0;
+            s1 += v1;
+            count += 2;
+        } else {
+            for v in [v0, v1].into_iter().filter(|v| v.is_finite()) {
+                (lo, hi, s0, count) = (lo.min(v), hi.max(v), s0 + v, count + 1);
+            }
+        }
+        o[0] = v0 as f32;
+        o[1] = v1 as f32;
+    }
+    if bytes.len() / N % 2 == 1 {
+        let v = value(&bytes[bytes.len() - N..]);
+        if v.is_finite() {
+            (lo, hi, s0, count) = (lo.min(v), hi.max(v), s0 + v, count + 1);
+        }
+        if let Some(last) = out.last_mut() {
+            *last = v as f32;
+        }
+    }
+    if count > 0 {
+        stats.min = stats.min.min(lo);
+        stats.max = stats.max.max(hi);
+        stats.sum += s0 + s1;
+        stats.count += count;
     }
 }
 
@@ -1063,6 +1166,22 @@ mod tests {
         let v = read_bytes(&h, "t").unwrap();
         assert_eq!(v.data, vec![-2.0, 513.0]);
         assert_eq!(v.dims, [2, 1, 1]);
+    }
+
+    #[test]
+    fn nan_is_kept_but_not_summarised() {
+        let mut file = header1(&[3, 1, 1], 16, [1.0; 4]);
+        for v in [1.0f32, f32::NAN, 4.0] {
+            file.extend(v.to_le_bytes());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nan.nii");
+        std::fs::write(&path, &file).unwrap();
+        let loaded = read(&path).unwrap();
+        let data = &loaded.volume.as_ref().unwrap().data;
+        assert!(data[1].is_nan() && data[2] == 4.0);
+        let info = &loaded.arrays[0];
+        assert_eq!((info.min, info.max, info.mean), (1.0, 4.0, Some(2.5)));
     }
 
     #[test]

@@ -1,23 +1,285 @@
-//! TEMPORARY dispatch (GIfTI and NIfTI only) until the full registry lands.
+//! Picks the reader for a file: by its first bytes when they say what it is (gzip is looked
+//! inside), else by its name (`.gii`, `.nii.gz`, `lh.pial`, `lh.thickness` …).
+//!
+//! Adding a format means one [`FileKind`] variant, one line in `sniff` or `by_name`, and one
+//! arm in [`load`]. What it does not do: guess at content that matches no known format (an
+//! "unsupported" error lists what Glia reads).
 
+use std::io::Read;
 use std::path::Path;
 
-use super::{FormatError, Loaded};
+use super::freesurfer::{self, FreeSurferKind};
+use super::{FormatError, Loaded, gifti, mesh_obj, mesh_ply, mesh_stl, mgh, nifti};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a file was recognised as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
+    /// GIfTI, plain or gzipped.
     Gifti,
+    /// NIfTI-1/-2 (`.nii`, `.nii.gz`) or a `.hdr`/`.img` pair (NIfTI or Analyze).
     Nifti,
+    /// FreeSurfer MGH/MGZ volume or per-vertex data.
+    Mgh,
+    /// FreeSurfer's own surfaces, morphometry, annotations and labels.
+    FreeSurfer(FreeSurferKind),
+    Obj,
+    Ply,
+    Stl,
 }
 
+impl FileKind {
+    /// A short description for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Gifti => "GIfTI",
+            FileKind::Nifti => "NIfTI",
+            FileKind::Mgh => "MGH/MGZ",
+            FileKind::FreeSurfer(FreeSurferKind::Surface | FreeSurferKind::QuadSurface) => {
+                "FreeSurfer surface"
+            }
+            FileKind::FreeSurfer(FreeSurferKind::Curv | FreeSurferKind::OldCurv) => {
+                "FreeSurfer per-vertex data"
+            }
+            FileKind::FreeSurfer(FreeSurferKind::Annot) => "FreeSurfer annotation",
+            FileKind::FreeSurfer(FreeSurferKind::Label) => "FreeSurfer label",
+            FileKind::Obj => "OBJ mesh",
+            FileKind::Ply => "PLY mesh",
+            FileKind::Stl => "STL mesh",
+        }
+    }
+}
+
+/// The formats Glia reads, for the "unsupported" message.
+pub const SUPPORTED: &str = "Glia reads GIfTI (.gii, .gii.gz), NIfTI (.nii, .nii.gz, .hdr/.img), \
+    MGH (.mgh, .mgz), FreeSurfer surfaces (lh.pial, lh.white …), per-vertex data (lh.curv, \
+    lh.sulc, lh.thickness …), annotations (.annot) and labels (.label), and OBJ, PLY and STL meshes";
+
+/// Reads any supported file.
 pub fn load(path: &Path) -> Result<Loaded, FormatError> {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".gii") || name.ends_with(".gii.gz") {
-        super::gifti::read(path)
-    } else if name.ends_with(".nii") || name.ends_with(".nii.gz") {
-        super::nifti::read(path)
+    match detect(path)? {
+        FileKind::Gifti => gifti::read(path),
+        FileKind::Nifti => nifti::read(path),
+        FileKind::Mgh => mgh::read(path),
+        FileKind::FreeSurfer(_) => freesurfer::read(path),
+        FileKind::Obj => mesh_obj::read(path),
+        FileKind::Ply => mesh_ply::read(path),
+        FileKind::Stl => mesh_stl::read(path),
+    }
+}
+
+/// Reads a file meant to be shown on a surface: as [`load`], except that an MGH/MGZ file is
+/// always read as per-vertex data (width × height × depth values per frame).
+pub fn load_per_vertex(path: &Path) -> Result<Loaded, FormatError> {
+    match detect(path)? {
+        FileKind::Mgh => mgh::read_per_vertex(path),
+        _ => load(path),
+    }
+}
+
+/// Recognises a file without reading all of it.
+pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
+    let meta = std::fs::metadata(path).map_err(|e| FormatError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(FormatError::invalid(path, "is a folder, not a file"));
+    }
+    if meta.len() == 0 {
+        return Err(FormatError::invalid(path, "the file is empty"));
+    }
+    let head = read_head(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let inner = if head.starts_with(&[0x1f, 0x8b]) {
+        gunzip_head(path)
     } else {
-        std::fs::metadata(path).map_err(|e| FormatError::io(path, e))?;
-        Err(FormatError::unsupported(path, "unknown file type"))
+        None
+    };
+    let content = inner.as_deref().unwrap_or(&head);
+    let file_len = if inner.is_some() {
+        None
+    } else {
+        Some(meta.len())
+    };
+    sniff(content, file_len, &name)
+        .or_else(|| by_name(&name))
+        .ok_or_else(|| FormatError::unsupported(path, format!("unknown file type. {SUPPORTED}")))
+}
+
+/// Bytes looked at to recognise a file.
+const HEAD_BYTES: usize = 4096;
+
+fn read_head(path: &Path) -> Result<Vec<u8>, FormatError> {
+    let file = std::fs::File::open(path).map_err(|e| FormatError::io(path, e))?;
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    file.take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| FormatError::io(path, e))?;
+    Ok(head)
+}
+
+/// The first bytes inside a gzip file (whatever could be decoded; `None` if nothing).
+fn gunzip_head(path: &Path) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut decoder = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file));
+    let mut head = vec![0u8; HEAD_BYTES];
+    let mut filled = 0;
+    while filled < head.len() {
+        match decoder.read(&mut head[filled..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => filled += n,
+        }
+    }
+    head.truncate(filled);
+    (!head.is_empty()).then_some(head)
+}
+
+/// Recognises content from its first bytes. `file_len` is the whole file's length when known
+/// (not gzipped), used by formats whose size follows from their header.
+fn sniff(head: &[u8], file_len: Option<u64>, name: &str) -> Option<FileKind> {
+    if is_nifti(head) {
+        return Some(FileKind::Nifti);
+    }
+    let text = head.trim_ascii_start();
+    let text = text
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(text);
+    if (text.starts_with(b"<?xml") || text.starts_with(b"<GIFTI")) && contains(head, b"<GIFTI") {
+        return Some(FileKind::Gifti);
+    }
+    if head.starts_with(b"ply\n") || head.starts_with(b"ply\r\n") {
+        return Some(FileKind::Ply);
+    }
+    if let Some(len) = file_len {
+        if let Some(kind) = freesurfer::sniff(head, len, name) {
+            return Some(FileKind::FreeSurfer(kind));
+        }
+        if binary_stl_length(head) == Some(len) {
+            return Some(FileKind::Stl);
+        }
+    }
+    if text.starts_with(b"solid") && contains(head, b"facet") {
+        return Some(FileKind::Stl);
+    }
+    if is_mgh(head) && (has_extension(name, &[".mgh", ".mgz"]) || !has_known_extension(name)) {
+        return Some(FileKind::Mgh);
+    }
+    None
+}
+
+/// The length a binary STL must have, from the triangle count in its header.
+fn binary_stl_length(head: &[u8]) -> Option<u64> {
+    let b = head.get(80..84)?;
+    Some(84 + 50 * u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+}
+
+fn is_nifti(head: &[u8]) -> bool {
+    let Some(size) = head.get(0..4) else {
+        return false;
+    };
+    let size = [size[0], size[1], size[2], size[3]];
+    let sizes = [i32::from_le_bytes(size), i32::from_be_bytes(size)];
+    let nifti1 = sizes.contains(&348) && matches!(head.get(344..348), Some(b"n+1\0" | b"ni1\0"));
+    let nifti2 = sizes.contains(&540) && matches!(head.get(4..8), Some(b"n+2\0" | b"ni2\0"));
+    nifti1 || nifti2
+}
+
+/// MGH has no magic string: version 1, positive dimensions and a known voxel type.
+fn is_mgh(head: &[u8]) -> bool {
+    mgh::parse_header(head).is_ok()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    extensions.iter().any(|e| lower.ends_with(e))
+}
+
+fn has_known_extension(name: &str) -> bool {
+    by_name(name).is_some()
+}
+
+/// Recognises a file from its name alone.
+fn by_name(name: &str) -> Option<FileKind> {
+    let ext = |list: &[&str]| has_extension(name, list);
+    Some(if ext(&[".gii", ".gii.gz"]) {
+        FileKind::Gifti
+    } else if ext(&[".nii", ".nii.gz", ".hdr", ".img", ".hdr.gz", ".img.gz"]) {
+        FileKind::Nifti
+    } else if ext(&[".mgh", ".mgz"]) {
+        FileKind::Mgh
+    } else if ext(&[".obj"]) {
+        FileKind::Obj
+    } else if ext(&[".ply"]) {
+        FileKind::Ply
+    } else if ext(&[".stl"]) {
+        FileKind::Stl
+    } else if ext(&[".annot"]) {
+        FileKind::FreeSurfer(FreeSurferKind::Annot)
+    } else if ext(&[".label"]) {
+        FileKind::FreeSurfer(FreeSurferKind::Label)
+    } else if freesurfer::looks_like_curv_name(name) {
+        FileKind::FreeSurfer(FreeSurferKind::OldCurv)
+    } else if freesurfer::looks_like_surface_name(name) {
+        FileKind::FreeSurfer(FreeSurferKind::Surface)
+    } else {
+        return None;
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_alone() {
+        assert_eq!(by_name("pial_left.gii.gz"), Some(FileKind::Gifti));
+        assert_eq!(by_name("T1.NII.GZ"), Some(FileKind::Nifti));
+        assert_eq!(by_name("brain.mgz"), Some(FileKind::Mgh));
+        assert_eq!(
+            by_name("lh.aparc.annot"),
+            Some(FileKind::FreeSurfer(FreeSurferKind::Annot))
+        );
+        assert_eq!(
+            by_name("lh.thickness"),
+            Some(FileKind::FreeSurfer(FreeSurferKind::OldCurv))
+        );
+        assert_eq!(
+            by_name("rh.inflated"),
+            Some(FileKind::FreeSurfer(FreeSurferKind::Surface))
+        );
+        assert_eq!(by_name("notes.txt"), None);
+    }
+
+    #[test]
+    fn content_beats_name() {
+        let mut nifti = vec![0u8; 352];
+        nifti[0..4].copy_from_slice(&348i32.to_le_bytes());
+        nifti[344..348].copy_from_slice(b"n+1\0");
+        assert_eq!(sniff(&nifti, Some(352), "scan.gii"), Some(FileKind::Nifti));
+        assert_eq!(
+            sniff(b"ply\nformat ascii 1.0\n", Some(20), "x.obj"),
+            Some(FileKind::Ply)
+        );
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?>\n<GIFTI>", Some(30), "x"),
+            Some(FileKind::Gifti)
+        );
+        assert_eq!(
+            sniff(b"solid x\n facet normal 0 0 1\n", Some(28), "x"),
+            Some(FileKind::Stl)
+        );
+        assert_eq!(sniff(b"hello", Some(5), "x.obj"), None);
+    }
+
+    #[test]
+    fn binary_stl_by_length() {
+        let mut stl = [0u8; 84 + 100];
+        stl[80] = 2;
+        assert_eq!(sniff(&stl[..100], Some(184), "mesh"), Some(FileKind::Stl));
+        assert_eq!(sniff(&stl[..100], Some(183), "mesh"), None);
     }
 }

@@ -14,7 +14,7 @@
 //!    finds the numbers of its edge vertices without any lookup structure.
 //!
 //! The case table is the classic 256-case one, generated at compile time from the cube's faces
-//! (see [`CASES`]): ambiguous faces always separate the inside corners, so neighbouring cubes
+//! (see `build_case`): ambiguous faces always separate the inside corners, so neighbouring cubes
 //! agree and the surface of a volume that is below the level on its border is a closed
 //! 2-manifold. It does not resolve interior ambiguities (no asymptotic decider, unlike
 //! Lewiner's variant in scikit-image), and computes no normals (see [`super::normals`]).
