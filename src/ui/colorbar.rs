@@ -29,7 +29,7 @@ pub fn paint_colorbar(
     text: Color32,
     background: Color32,
 ) {
-    let height = (view.height() * 0.42).clamp(80.0, 420.0);
+    let height = (view.height() * 0.42).min(420.0);
     let width = 14.0;
     let right = view.max.x - 56.0;
     let bottom = view.max.y - 28.0;
