@@ -464,14 +464,12 @@ impl Session {
         view: Option<StandardView>,
     ) -> impl Iterator<Item = (&SurfaceLayer, &Arc<SurfaceData>)> {
         // Medial views hide the other hemisphere, when there is one of the named side to show.
-        let only: Option<Hemisphere> = view
-            .and_then(StandardView::only_hemisphere)
-            .filter(|h| {
-                self.scene
-                    .surfaces
-                    .iter()
-                    .any(|s| s.visible && s.hemisphere == Some(*h))
-            });
+        let only: Option<Hemisphere> = view.and_then(StandardView::only_hemisphere).filter(|h| {
+            self.scene
+                .surfaces
+                .iter()
+                .any(|s| s.visible && s.hemisphere == Some(*h))
+        });
         self.scene
             .surfaces
             .iter()

@@ -137,16 +137,31 @@ fn the_demo_starts_with_a_brain_and_its_activation() {
 
 #[test]
 fn pointing_at_the_brain_shows_coordinates_and_values() {
-    let mut harness = harness(vec![data("fsaverage5/pial_left.gii.gz"), data("fsaverage5/thick_left.gii.gz")]);
+    let mut harness = harness(vec![
+        data("fsaverage5/pial_left.gii.gz"),
+        data("fsaverage5/thick_left.gii.gz"),
+    ]);
     wait_for_jobs(&mut harness);
     // The 3D view fills the right three quarters of the 1100×720 window; its centre is on the brain.
     harness.hover_at(egui::pos2(680.0, 360.0));
     harness.run_steps(3);
-    let hover = harness.state().state.hover.clone().expect("the cursor is over the brain");
-    assert!(hover.point_mm.x < 0.0, "a left hemisphere point: {:?}", hover.point_mm);
+    let hover = harness
+        .state()
+        .state
+        .hover
+        .clone()
+        .expect("the cursor is over the brain");
+    assert!(
+        hover.point_mm.x < 0.0,
+        "a left hemisphere point: {:?}",
+        hover.point_mm
+    );
     assert_eq!(hover.values.len(), 1);
     assert_eq!(hover.values[0].0, "thick_left");
     let shown: f32 = hover.values[0].1.parse().unwrap();
-    assert!((0.0..=5.0).contains(&shown), "cortical thickness in mm: {shown}");
+    assert!(
+        (0.0..=5.0).contains(&shown),
+        "cortical thickness in mm: {shown}"
+    );
     harness.get_by_label("RAS (mm)");
 }

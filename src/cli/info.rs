@@ -42,10 +42,20 @@ pub fn describe(loaded: &Loaded) -> Value {
         out.insert("n_vertices".into(), json!(n));
     }
     if let Some(v) = &loaded.volume {
-        out.insert("shape".into(), json!(v.dims));
+        // The stored array (all frames of a 4D image), as nibabel reports it.
+        let stored = loaded.arrays.first();
+        let shape = stored.map_or_else(|| v.dims.to_vec(), |a| a.shape.clone());
+        out.insert("shape".into(), json!(shape));
         out.insert("voxel_size_mm".into(), json!(v.voxel_size_mm()));
         let m = v.world_from_voxel.transpose().to_cols_array_2d();
         out.insert("affine".into(), json!(m));
+        if let Some(a) = stored {
+            out.insert("min".into(), finite_or_null(a.min));
+            out.insert("max".into(), finite_or_null(a.max));
+            if let Some(mean) = a.mean {
+                out.insert("mean".into(), finite_or_null(mean));
+            }
+        }
     }
     let arrays: Vec<Value> = loaded
         .arrays

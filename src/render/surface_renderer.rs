@@ -112,16 +112,24 @@ struct GpuSurface {
     centroid: Vec3,
 }
 
+/// The three pipelines of one sample count.
+struct Pipelines {
+    opaque: wgpu::RenderPipeline,
+    depth_prepass: wgpu::RenderPipeline,
+    translucent: wgpu::RenderPipeline,
+}
+
 /// Draws brain surfaces into [`ViewTarget`]s.
 pub struct SurfaceRenderer {
     device: wgpu::Device,
     queue: wgpu::Queue,
+    module: wgpu::ShaderModule,
+    layout: wgpu::PipelineLayout,
     globals: wgpu::Buffer,
     globals_bind_group: wgpu::BindGroup,
     surface_layout: wgpu::BindGroupLayout,
-    opaque: wgpu::RenderPipeline,
-    depth_prepass: wgpu::RenderPipeline,
-    translucent: wgpu::RenderPipeline,
+    /// Per sample count, made on first use.
+    pipelines: HashMap<u32, Pipelines>,
     surfaces: HashMap<LayerId, GpuSurface>,
 }
 
@@ -175,36 +183,101 @@ impl SurfaceRenderer {
             bind_group_layouts: &[Some(&globals_layout), Some(&surface_layout)],
             immediate_size: 0,
         });
-        let make = |label: &str,
-                    vs: &str,
-                    fs: &str,
-                    depth: wgpu::CompareFunction,
-                    write: bool,
-                    blend: Option<wgpu::BlendState>,
-                    writes: wgpu::ColorWrites| {
-            let vertex_buffers = [
-                Some(wgpu::VertexBufferLayout {
-                    array_stride: std::mem::size_of::<Vertex>() as u64,
-                    step_mode: wgpu::VertexStepMode::Vertex,
-                    attributes: &wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3],
-                }),
-                Some(wgpu::VertexBufferLayout {
-                    array_stride: 4,
-                    step_mode: wgpu::VertexStepMode::Vertex,
-                    attributes: &wgpu::vertex_attr_array![2 => Float32],
-                }),
-            ];
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        let mut renderer = SurfaceRenderer {
+            device: device.clone(),
+            queue: queue.clone(),
+            module,
+            layout,
+            globals,
+            globals_bind_group,
+            surface_layout,
+            pipelines: HashMap::new(),
+            surfaces: HashMap::new(),
+        };
+        renderer.ensure_pipelines(MSAA_SAMPLES);
+        renderer
+    }
+
+    fn ensure_pipelines(&mut self, samples: u32) {
+        if self.pipelines.contains_key(&samples) {
+            return;
+        }
+        use wgpu::CompareFunction as C;
+        let premultiplied = Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING);
+        let all = wgpu::ColorWrites::ALL;
+        let pipelines = Pipelines {
+            opaque: self.pipeline(
+                "surface opaque",
+                samples,
+                "vs_main",
+                "fs_main",
+                C::Less,
+                true,
+                None,
+                all,
+            ),
+            depth_prepass: self.pipeline(
+                "surface depth",
+                samples,
+                "vs_depth",
+                "fs_depth",
+                C::Less,
+                true,
+                None,
+                wgpu::ColorWrites::empty(),
+            ),
+            translucent: self.pipeline(
+                "surface translucent",
+                samples,
+                "vs_main",
+                "fs_main",
+                C::Equal,
+                false,
+                premultiplied,
+                all,
+            ),
+        };
+        self.pipelines.insert(samples, pipelines);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn pipeline(
+        &self,
+        label: &str,
+        samples: u32,
+        vs: &str,
+        fs: &str,
+        depth: wgpu::CompareFunction,
+        write: bool,
+        blend: Option<wgpu::BlendState>,
+        writes: wgpu::ColorWrites,
+    ) -> wgpu::RenderPipeline {
+        let vertex_buffers = [
+            Some(wgpu::VertexBufferLayout {
+                array_stride: std::mem::size_of::<Vertex>() as u64,
+                step_mode: wgpu::VertexStepMode::Vertex,
+                attributes: &wgpu::vertex_attr_array![0 => Float32x3, 1 => Float32x3],
+            }),
+            Some(wgpu::VertexBufferLayout {
+                array_stride: 4,
+                step_mode: wgpu::VertexStepMode::Vertex,
+                attributes: &wgpu::vertex_attr_array![2 => Float32],
+            }),
+        ];
+        self.device
+            .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                 label: Some(label),
-                layout: Some(&layout),
+                layout: Some(&self.layout),
                 vertex: wgpu::VertexState {
-                    module: &module,
+                    module: &self.module,
                     entry_point: Some(vs),
                     buffers: &vertex_buffers,
                     compilation_options: Default::default(),
                 },
                 primitive: wgpu::PrimitiveState {
                     topology: wgpu::PrimitiveTopology::TriangleList,
+                    // Two-sided: meshes from files do not all agree on winding, and cut or open
+                    // surfaces show their inside.
                     cull_mode: None,
                     ..Default::default()
                 },
@@ -216,12 +289,12 @@ impl SurfaceRenderer {
                     bias: Default::default(),
                 }),
                 multisample: wgpu::MultisampleState {
-                    count: MSAA_SAMPLES,
+                    count: samples,
                     mask: !0,
                     alpha_to_coverage_enabled: false,
                 },
                 fragment: Some(wgpu::FragmentState {
-                    module: &module,
+                    module: &self.module,
                     entry_point: Some(fs),
                     targets: &[Some(wgpu::ColorTargetState {
                         format: COLOR_FORMAT,
@@ -233,59 +306,33 @@ impl SurfaceRenderer {
                 multiview_mask: None,
                 cache: None,
             })
-        };
-        use wgpu::CompareFunction as C;
-        let premultiplied = wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING;
-        let opaque = make(
-            "surface opaque",
-            "vs_main",
-            "fs_main",
-            C::Less,
-            true,
-            None,
-            wgpu::ColorWrites::ALL,
-        );
-        let depth_prepass = make(
-            "surface depth",
-            "vs_depth",
-            "fs_depth",
-            C::Less,
-            true,
-            None,
-            wgpu::ColorWrites::empty(),
-        );
-        let translucent = make(
-            "surface translucent",
-            "vs_main",
-            "fs_main",
-            C::Equal,
-            false,
-            Some(premultiplied),
-            wgpu::ColorWrites::ALL,
-        );
-        SurfaceRenderer {
-            device: device.clone(),
-            queue: queue.clone(),
-            globals,
-            globals_bind_group,
-            surface_layout,
-            opaque,
-            depth_prepass,
-            translucent,
-            surfaces: HashMap::new(),
-        }
     }
 
-    /// Draws `surfaces` as seen by `camera` into `target`, on a `background` given as
-    /// premultiplied sRGB RGBA. Uploads only what changed since the last call and forgets
-    /// surfaces that are no longer drawn.
+    /// Draws `surfaces` as seen by `camera` into `target` with full multisampling.
     pub fn draw(
         &mut self,
-        target: &ViewTarget,
+        target: &mut ViewTarget,
         camera: &Camera,
         background: [f32; 4],
         surfaces: &[SurfaceDraw<'_>],
     ) {
+        self.draw_with_samples(target, camera, background, surfaces, MSAA_SAMPLES);
+    }
+
+    /// Draws `surfaces` as seen by `camera` into `target` at `samples` per pixel (1 or
+    /// [`MSAA_SAMPLES`]), on a `background` given as premultiplied sRGB RGBA. Uploads only what
+    /// changed since the last call and forgets surfaces that are no longer drawn.
+    pub fn draw_with_samples(
+        &mut self,
+        target: &mut ViewTarget,
+        camera: &Camera,
+        background: [f32; 4],
+        surfaces: &[SurfaceDraw<'_>],
+        samples: u32,
+    ) {
+        target.prepare(&self.device, samples);
+        let samples = target.effective_samples(samples);
+        self.ensure_pipelines(samples);
         let globals = Globals {
             clip_from_world: camera.clip_from_world().to_cols_array_2d(),
             eye_world: camera.eye.extend(1.0).to_array(),
@@ -308,20 +355,21 @@ impl SurfaceRenderer {
             d(b).total_cmp(&d(a))
         });
 
+        let pipelines = &self.pipelines[&samples];
         let mut encoder = self.device.create_command_encoder(&Default::default());
         {
-            let mut pass = target.begin_pass(&mut encoder, background);
+            let mut pass = target.begin_pass(&mut encoder, background, samples);
             pass.set_bind_group(0, &self.globals_bind_group, &[]);
             for s in opaque {
                 let gpu = &self.surfaces[&s.id];
-                pass.set_pipeline(&self.opaque);
+                pass.set_pipeline(&pipelines.opaque);
                 gpu.draw(&mut pass);
             }
             for s in translucent {
                 let gpu = &self.surfaces[&s.id];
-                pass.set_pipeline(&self.depth_prepass);
+                pass.set_pipeline(&pipelines.depth_prepass);
                 gpu.draw(&mut pass);
-                pass.set_pipeline(&self.translucent);
+                pass.set_pipeline(&pipelines.translucent);
                 gpu.draw(&mut pass);
             }
         }

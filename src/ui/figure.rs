@@ -3,7 +3,7 @@
 
 use egui::{Color32, Pos2, Rect};
 
-use crate::render::{Camera, GpuContext, SurfaceRenderer, ViewTarget, export};
+use crate::render::{Camera, GpuContext, MSAA_SAMPLES, SurfaceRenderer, ViewTarget, export};
 use crate::session::Session;
 
 /// Width of the strip kept free for the colorbar at the right of a view, in points.
@@ -28,10 +28,11 @@ pub fn shows_colorbar(session: &Session) -> bool {
 /// (`pixels_per_point` sizes that room). Returns the camera used (for picking).
 pub fn draw_scene(
     renderer: &mut SurfaceRenderer,
-    target: &ViewTarget,
+    target: &mut ViewTarget,
     session: &mut Session,
     transparent: bool,
     pixels_per_point: f32,
+    samples: u32,
 ) -> Camera {
     session.update_animation();
     let view = session.scene.camera.view;
@@ -53,7 +54,7 @@ pub fn draw_scene(
         [r, g, b, 1.0]
     };
     let draws = session.draw_list(view);
-    renderer.draw(target, &camera, background, &draws);
+    renderer.draw_with_samples(target, &camera, background, &draws, samples);
     camera
 }
 
@@ -92,9 +93,16 @@ pub fn render_figure(
         ));
     }
     let mut renderer = SurfaceRenderer::new(&gpu.device, &gpu.queue);
-    let target = ViewTarget::new(&gpu.device, size);
+    let mut target = ViewTarget::new(&gpu.device, size);
     let ppp = figure_pixels_per_point(size);
-    draw_scene(&mut renderer, &target, session, transparent, ppp);
+    draw_scene(
+        &mut renderer,
+        &mut target,
+        session,
+        transparent,
+        ppp,
+        MSAA_SAMPLES,
+    );
     let wants_colorbar = shows_colorbar(session);
     let mut image = if wants_colorbar {
         let mut egui = super::headless::HeadlessEgui::new(gpu);

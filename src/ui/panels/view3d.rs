@@ -8,6 +8,9 @@ use crate::render::camera;
 use crate::ui::app::AppState;
 use crate::ui::gpu_bridge::BridgedView;
 
+/// Seconds without change after which a software-rendered view is redrawn with MSAA.
+const SETTLE_SECS: f64 = 0.25;
+
 pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let full = ui.available_rect_before_wrap();
     let footer_height = if state.has_animation() { 30.0 } else { 0.0 };
@@ -23,7 +26,7 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
 
     handle_camera_input(ui, &response, state, view_rect);
 
-    let Some(view) = state.view.as_ref() else {
+    let Some(view) = state.view.as_mut() else {
         return;
     };
     state.session.update_animation();
@@ -32,15 +35,34 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
         view.target.size,
         state.session.generation(),
     );
+    let now = ui.input(|i| i.time);
+    if state.last_drawn.as_ref().map(|d| &d.0) != Some(&drawn) {
+        state.last_change_secs = now;
+    }
+    // On a software adapter, frames in motion skip MSAA (a third of the time); the picture is
+    // redrawn with it once things settle, so a still view is exactly what a figure shows.
+    let software = state.render_state.adapter.get_info().device_type == wgpu::DeviceType::Cpu;
+    let moving = response.dragged() || now - state.last_change_secs < SETTLE_SECS;
+    let samples = if software && moving {
+        1
+    } else {
+        crate::render::MSAA_SAMPLES
+    };
+    if software && samples == 1 {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(SETTLE_SECS));
+    }
+    let drawn = (drawn, samples);
     let camera = match state.camera {
         Some(camera) if state.last_drawn.as_ref() == Some(&drawn) => camera,
         _ => {
             let camera = crate::ui::figure::draw_scene(
                 &mut state.renderer,
-                &view.target,
+                &mut view.target,
                 &mut state.session,
                 false,
                 ppp,
+                samples,
             );
             state.last_drawn = Some(drawn);
             camera
