@@ -1,16 +1,23 @@
-//! Frame time of the surface renderer at 1920×1080 with 4× MSAA: a 327,680-triangle mesh
-//! (fsaverage resolution) with an overlay, and the demo brain. On this machine the adapter is
+//! Frame time of the surface renderer at 1920×1080, with 4× MSAA (figures, settled views) and
+//! without (views in motion on a software adapter): a 327,680-triangle mesh (fsaverage
+//! resolution) with a thresholded overlay, and the demo brain. On this machine the adapter is
 //! the software one (lavapipe); on a machine with a GPU, the GPU.
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use glia::render::{Camera, GpuContext, SurfaceRenderer, ViewTarget};
-use glia::session::{Session, prepare_files};
+use glia::session::Session;
 
-fn time_frames(c: &mut Criterion, name: &str, gpu: &GpuContext, session: &mut Session) {
+fn time_frames(
+    c: &mut Criterion,
+    name: &str,
+    gpu: &GpuContext,
+    session: &mut Session,
+    samples: u32,
+) {
     let mut renderer = SurfaceRenderer::new(&gpu.device, &gpu.queue);
-    let target = ViewTarget::new(&gpu.device, [1920, 1080]);
+    let mut target = ViewTarget::new(&gpu.device, [1920, 1080]);
     let mut frame = 0u32;
     c.bench_function(name, |b| {
         b.iter(|| {
@@ -22,11 +29,12 @@ fn time_frames(c: &mut Criterion, name: &str, gpu: &GpuContext, session: &mut Se
             let view = session.scene.camera.view;
             let camera =
                 Camera::frame(&session.scene.camera, session.bounds(view), target.aspect());
-            renderer.draw(
-                &target,
+            renderer.draw_with_samples(
+                &mut target,
                 &camera,
                 [0.0, 0.0, 0.0, 1.0],
                 &session.draw_list(view),
+                samples,
             );
             gpu.device
                 .poll(wgpu::PollType::wait_indefinitely())
@@ -42,7 +50,7 @@ fn render_frame(c: &mut Criterion) {
     let mesh = dir.join("benches/compare/out/pial164k.gii");
     if mesh.exists() {
         let mut session = Session::default();
-        let results = session.apply(prepare_files(&[mesh], &|_| {}));
+        let results = session.open_files(&[mesh]);
         assert!(results.iter().all(Result::is_ok));
         // A smooth signed overlay over the whole mesh, thresholded, as a typical stat map.
         let id = session.scene.surfaces[0].id;
@@ -66,7 +74,8 @@ fn render_frame(c: &mut Criterion) {
                 negative: -1.5,
             };
         }
-        time_frames(c, "frame_1080p_327k_triangles", &gpu, &mut session);
+        time_frames(c, "frame_1080p_327k_triangles_msaa4", &gpu, &mut session, 4);
+        time_frames(c, "frame_1080p_327k_triangles_1x", &gpu, &mut session, 1);
     } else {
         eprintln!(
             "{} missing: run benches/compare/make_fixtures.py first",
@@ -74,7 +83,8 @@ fn render_frame(c: &mut Criterion) {
         );
     }
     let mut demo = glia::demo::session().expect("demo builds");
-    time_frames(c, "frame_1080p_demo", &gpu, &mut demo);
+    time_frames(c, "frame_1080p_demo_msaa4", &gpu, &mut demo, 4);
+    time_frames(c, "frame_1080p_demo_1x", &gpu, &mut demo, 1);
 }
 
 criterion_group! {

@@ -174,10 +174,7 @@ fn a_saved_session_renders_the_same_pixels_as_the_files() {
 
     // The same Scene, written as File ▸ Save session writes it.
     let mut session = glia::session::Session::default();
-    for r in session.apply(glia::session::prepare_files(
-        &files.iter().map(Into::into).collect::<Vec<_>>(),
-        &|_| {},
-    )) {
+    for r in session.open_files(&files.iter().map(Into::into).collect::<Vec<_>>()) {
         r.unwrap();
     }
     session.scene.camera = glia::model::CameraState::from_view(glia::model::StandardView::Dorsal);

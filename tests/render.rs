@@ -6,7 +6,7 @@ mod common;
 use common::{assert_matches_snapshot, data, differing_fraction};
 use glia::model::{CameraState, StandardView, Threshold};
 use glia::render::GpuContext;
-use glia::session::{Session, prepare_files};
+use glia::session::Session;
 use glia::ui::figure::render_figure;
 
 fn gpu() -> GpuContext {
@@ -22,7 +22,7 @@ fn fsaverage() -> Session {
     ]
     .map(data);
     let mut session = Session::default();
-    for result in session.apply(prepare_files(&files, &|_| {})) {
+    for result in session.open_files(&files) {
         result.expect("fsaverage5 files open");
     }
     session.scene.colorbar = false;
@@ -138,7 +138,7 @@ fn parcellation_and_label_draw_in_their_colours() {
     let gpu = gpu();
     let files = ["fsaverage5/infl_left.gii.gz", "test.annot", "test.label"].map(data);
     let mut session = Session::default();
-    for result in session.apply(prepare_files(&files, &|_| {})) {
+    for result in session.open_files(&files) {
         result.expect("fsaverage5 inflated surface, its aparc annotation and a label");
     }
     assert_eq!(session.scene.surfaces[0].overlays.len(), 2);

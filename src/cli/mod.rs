@@ -70,7 +70,10 @@ impl From<crate::formats::FormatError> for CliError {
 
 impl From<crate::render::RenderError> for CliError {
     fn from(e: crate::render::RenderError) -> Self {
-        CliError::other(e.to_string())
+        match e {
+            crate::render::RenderError::BadSize(..) => CliError::input(e.to_string()),
+            _ => CliError::other(e.to_string()),
+        }
     }
 }
 
@@ -158,9 +161,8 @@ pub fn build_session(
 }
 
 fn apply_files(session: &mut crate::session::Session, files: &[PathBuf]) -> Result<(), CliError> {
-    let prepared = crate::session::prepare_files(files, &|_| {});
     let errors: Vec<String> = session
-        .apply(prepared)
+        .open_files(files)
         .into_iter()
         .filter_map(Result::err)
         .collect();

@@ -33,6 +33,8 @@ pub struct RenderArgs {
 }
 
 pub fn run(args: &RenderArgs) -> Result<(), CliError> {
+    let gpu = crate::render::GpuContext::headless()?;
+    crate::render::context::check_image_size(&gpu.device, args.size)?;
     let mut session = build_session(&args.files, args.scene.as_ref())?;
     if let Some(view) = args.view {
         session.scene.camera = CameraState::from_view(view);
@@ -45,7 +47,6 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     } else if args.scene.is_none() {
         session.scene.colorbar = false;
     }
-    let gpu = crate::render::GpuContext::headless()?;
     let image = crate::ui::figure::render_figure(&gpu, &mut session, args.size, args.transparent)
         .map_err(CliError::other)?;
     save_png(&image, &args.output)

@@ -66,11 +66,6 @@ impl Colormap {
         Self::ALL.iter().position(|&c| c == self).unwrap_or(0) as u32
     }
 
-    /// Maps centred on a neutral colour, for signed data (their default range is symmetric).
-    pub fn is_diverging(self) -> bool {
-        matches!(self, Colormap::Coolwarm | Colormap::RdBuR)
-    }
-
     /// The 256 RGB entries.
     pub fn table(self) -> &'static [[u8; 3]; 256] {
         match self {

@@ -41,6 +41,26 @@ impl Source {
         }
     }
 
+    /// The `item`th overlay of the same file (other sources are returned as they are).
+    pub fn item(&self, item: usize) -> Self {
+        match self {
+            Source::File { path, .. } => Source::File {
+                path: path.clone(),
+                item,
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// Resolves a relative file path against `base` (a session file's folder).
+    fn resolve(&mut self, base: &std::path::Path) {
+        if let Source::File { path, .. } | Source::Isosurface { path, .. } = self {
+            if path.is_relative() {
+                *path = base.join(&*path);
+            }
+        }
+    }
+
     /// The file behind the source, if any.
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
@@ -103,12 +123,6 @@ impl Default for Threshold {
             positive: 0.0,
             negative: 0.0,
         }
-    }
-}
-
-impl Threshold {
-    pub fn passes(&self, v: f32) -> bool {
-        v.is_finite() && (!self.enabled || v >= self.positive || v <= self.negative)
     }
 }
 
@@ -315,6 +329,9 @@ pub struct Scene {
     pub colorbar: bool,
     #[serde(default)]
     pub surfaces: Vec<SurfaceLayer>,
+    /// The next layer id to hand out: ids are never reused, even after a removal.
+    #[serde(default)]
+    pub next_id: LayerId,
 }
 
 impl Default for Scene {
@@ -326,18 +343,37 @@ impl Default for Scene {
             time_secs: 0.0,
             colorbar: true,
             surfaces: Vec::new(),
+            next_id: 1,
         }
     }
 }
 
 impl Scene {
-    /// A fresh id, larger than any in use.
-    pub fn new_id(&self) -> LayerId {
-        self.surfaces
+    /// A fresh id, larger than any used before.
+    pub fn new_id(&mut self) -> LayerId {
+        let in_use = self
+            .surfaces
             .iter()
             .flat_map(|s| std::iter::once(s.id).chain(s.overlays.iter().map(|o| o.id)))
             .max()
-            .map_or(1, |m| m + 1)
+            .unwrap_or(0);
+        let id = self.next_id.max(in_use + 1);
+        self.next_id = id + 1;
+        id
+    }
+
+    /// Makes relative file paths absolute against `base` (the folder of the session file they
+    /// were read from), so hand-written sessions may name files next to them.
+    pub fn resolve_paths(&mut self, base: &std::path::Path) {
+        for s in &mut self.surfaces {
+            s.source.resolve(base);
+            if let UnderlayShading::File { source } = &mut s.underlay {
+                source.resolve(base);
+            }
+            for o in &mut s.overlays {
+                o.source.resolve(base);
+            }
+        }
     }
 
     pub fn surface(&self, id: LayerId) -> Option<&SurfaceLayer> {
@@ -377,16 +413,6 @@ impl Scene {
             }
         }
         false
-    }
-
-    /// The overlay a colorbar describes: the last visible scalar overlay of a visible surface.
-    pub fn colorbar_overlay(&self, is_scalar: impl Fn(LayerId) -> bool) -> Option<&OverlayLayer> {
-        self.surfaces
-            .iter()
-            .filter(|s| s.visible)
-            .flat_map(|s| s.overlays.iter())
-            .filter(|o| o.visible && is_scalar(o.id))
-            .last()
     }
 
     pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
@@ -445,5 +471,7 @@ mod tests {
         let text = scene.to_toml().unwrap();
         assert_eq!(Scene::from_toml(&text).unwrap(), scene);
         assert_eq!(scene.new_id(), 3);
+        scene.remove(2);
+        assert_eq!(scene.new_id(), 4, "ids are not reused after a removal");
     }
 }

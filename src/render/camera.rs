@@ -74,7 +74,9 @@ impl Camera {
                 if i & 2 == 0 { lo.y } else { hi.y },
                 if i & 4 == 0 { lo.z } else { hi.z },
             );
-            let c = camera_from_world * (corner - target);
+            // Fit about the centre of the bounds, not the (panned) target, so that panning
+            // moves the picture without changing its scale.
+            let c = camera_from_world * (corner - centre);
             radius = radius.max((corner - target).length());
             // The corner sits at depth (distance - c.z) in front of the camera.
             let need_x = c.x.abs() * FRAME_MARGIN / tan_x + c.z;
@@ -82,7 +84,7 @@ impl Camera {
             distance = distance.max(need_x).max(need_y);
         }
         let zoom = if state.zoom.is_finite() {
-            state.zoom.clamp(0.05, 100.0)
+            state.zoom.clamp(0.1, 50.0)
         } else {
             1.0
         };

@@ -10,8 +10,8 @@ pub enum RenderError {
     Device(String),
     #[error("reading the image back from the GPU failed: {0}")]
     Readback(String),
-    #[error("image size {0}x{1} is outside 1..={2} pixels per side")]
-    BadSize(u32, u32, u32),
+    #[error("a {0}x{1} image is more than this GPU can draw ({2})")]
+    BadSize(u32, u32, String),
 }
 
 /// An adapter, device and queue.
@@ -34,13 +34,34 @@ pub fn required_limits(adapter: &wgpu::Adapter) -> wgpu::Limits {
     let supported = adapter.limits();
     wgpu::Limits {
         max_texture_dimension_2d: supported.max_texture_dimension_2d.clamp(2048, 16384),
+        // Large figures read back through one buffer; large meshes live in one.
+        max_buffer_size: supported.max_buffer_size.max(base.max_buffer_size),
         ..base
     }
 }
 
-/// The largest image side `glia render` accepts on this device.
-pub fn max_image_side(device: &wgpu::Device) -> u32 {
-    device.limits().max_texture_dimension_2d
+/// Checks that a figure of `size` pixels fits this device: its side within the texture limit
+/// and its readback within one buffer.
+pub fn check_image_size(device: &wgpu::Device, size: [u32; 2]) -> Result<(), RenderError> {
+    let limits = device.limits();
+    let max_side = limits.max_texture_dimension_2d;
+    if size[0] > max_side || size[1] > max_side {
+        return Err(RenderError::BadSize(
+            size[0],
+            size[1],
+            format!("at most {max_side} pixels per side"),
+        ));
+    }
+    let row = u64::from(size[0] * 4).div_ceil(256) * 256;
+    if row * u64::from(size[1]) > limits.max_buffer_size {
+        let mb = limits.max_buffer_size >> 20;
+        return Err(RenderError::BadSize(
+            size[0],
+            size[1],
+            format!("at most {mb} MiB per image"),
+        ));
+    }
+    Ok(())
 }
 
 impl GpuContext {

@@ -58,6 +58,10 @@ pub struct AppState {
     pub playback: Playback,
     last_input_time: Option<f64>,
     applied_theme: Option<Theme>,
+    /// Whether the user has opened anything (the demo then stays out of the way).
+    user_opened_files: bool,
+    /// Whether opened files go into File › Open recent (not for `glia snapshot`).
+    pub record_recent: bool,
     startup_brain_drawn: bool,
     /// What the view's picture shows (Scene, size in pixels, data generation): unchanged input
     /// means no redraw, which matters on software GPUs.
@@ -79,6 +83,24 @@ impl GliaApp {
         render_state: egui_wgpu::RenderState,
         files: Vec<PathBuf>,
     ) -> Self {
+        Self::with_options(ctx, render_state, files, true)
+    }
+
+    /// As [`GliaApp::new`]; `record_recent: false` keeps the files out of File › Open recent
+    /// (for `glia snapshot`).
+    pub fn with_options(
+        ctx: egui::Context,
+        render_state: egui_wgpu::RenderState,
+        files: Vec<PathBuf>,
+        record_recent: bool,
+    ) -> Self {
+        if !cfg!(debug_assertions) {
+            // A GPU validation error in a release build is reported, not fatal: the window and
+            // what is loaded stay (debug builds keep wgpu's panic, to catch such bugs in tests).
+            render_state
+                .device
+                .on_uncaptured_error(std::sync::Arc::new(|e| log::error!("GPU error: {e}")));
+        }
         let renderer = SurfaceRenderer::new(&render_state.device, &render_state.queue);
         let mut state = AppState {
             ctx: ctx.clone(),
@@ -100,6 +122,8 @@ impl GliaApp {
             },
             last_input_time: None,
             applied_theme: None,
+            user_opened_files: false,
+            record_recent,
             startup_brain_drawn: false,
             last_drawn: None,
             last_change_secs: 0.0,
@@ -256,34 +280,54 @@ impl AppState {
 
     /// Builds the demo in the background and starts its animation.
     pub fn load_demo(&mut self) {
-        self.jobs
-            .load_scene(&self.ctx, "Building the demo brain", crate::demo::scene());
+        self.user_opened_files = false;
+        self.jobs.load_scene(
+            &self.ctx,
+            "Building the demo brain",
+            crate::demo::scene(),
+            true,
+        );
         self.playback.playing = true;
     }
 
-    /// Opens files in the background (the first mesh becomes the surface; per-vertex files
-    /// after it become its overlays).
+    /// Opens files in the background: meshes become surfaces; per-vertex files go on the
+    /// surface they fit (by vertex count, hemisphere, then the selected surface). A session file
+    /// (`.toml`) replaces the whole session and is opened on its own.
     pub fn open_paths(&mut self, paths: Vec<PathBuf>) {
+        let (sessions, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+            .into_iter()
+            .partition(|p| p.extension().is_some_and(|e| e == "toml"));
+        if let Some(session) = sessions.first() {
+            if sessions.len() > 1 || !paths.is_empty() {
+                self.report_error(format!(
+                    "{}: a session replaces everything, so it opens on its own; the other files were not opened",
+                    session.display()
+                ));
+            }
+            self.open_session(session);
+            return;
+        }
         if paths.is_empty() {
             return;
         }
-        for p in &paths {
-            if p.extension().is_some_and(|e| e == "toml") {
-                self.open_session(p);
-                return;
+        if self.record_recent {
+            for p in &paths {
+                self.recent.push(p);
             }
-            self.recent.push(p);
         }
         let label = match paths.as_slice() {
             [one] => format!("Opening {}", file_name(one)),
             many => format!("Opening {} files", many.len()),
         };
+        let counts = self.session.vertex_counts();
+        self.user_opened_files = true;
         self.jobs.spawn(&self.ctx, label, move |progress| {
-            JobOutput::Opened(crate::session::prepare_files(&paths, progress))
+            JobOutput::Opened(crate::session::prepare_files(&paths, &counts, progress))
         });
     }
 
-    /// Replaces the session by a saved one (loaded in the background).
+    /// Replaces the session by a saved one (loaded in the background). Relative paths in it
+    /// are taken relative to its folder.
     pub fn open_session(&mut self, path: &Path) {
         let scene = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
@@ -291,13 +335,38 @@ impl AppState {
                 Scene::from_toml(&text).map_err(|e| format!("not a Glia session: {}", e.message()))
             });
         match scene {
-            Ok(scene) => {
-                self.recent.push(path);
-                self.jobs
-                    .load_scene(&self.ctx, format!("Opening {}", file_name(path)), scene);
+            Ok(mut scene) => {
+                if let Some(folder) = path.parent() {
+                    scene.resolve_paths(folder);
+                }
+                if self.record_recent {
+                    self.recent.push(path);
+                }
+                self.user_opened_files = true;
+                self.jobs.load_scene(
+                    &self.ctx,
+                    format!("Opening {}", file_name(path)),
+                    scene,
+                    false,
+                );
             }
             Err(e) => self.report_error(format!("{}: {e}", path.display())),
         }
+    }
+
+    /// The surface that new per-vertex data prefers: the selected one, or the surface of the
+    /// selected overlay.
+    pub fn selected_surface(&self) -> Option<LayerId> {
+        let id = self.selected?;
+        let scene = &self.session.scene;
+        if scene.surface(id).is_some() {
+            return Some(id);
+        }
+        scene
+            .surfaces
+            .iter()
+            .find(|s| s.overlays.iter().any(|o| o.id == id))
+            .map(|s| s.id)
     }
 
     pub fn save_session(&mut self, path: &Path) {
@@ -317,7 +386,8 @@ impl AppState {
         }
     }
 
-    /// Saves the 3D view as a PNG: the same renderer and Scene, at the view's size.
+    /// Saves the 3D view as a PNG: the same renderer and Scene at the view's size and scale,
+    /// so the file is the picture on screen (with MSAA). Encoding runs in the background.
     pub fn save_figure(&mut self, path: &Path) {
         let size = self.view.as_ref().map_or([1600, 1200], |v| v.target.size);
         let gpu = crate::render::GpuContext {
@@ -326,21 +396,21 @@ impl AppState {
             device: self.render_state.device.clone(),
             queue: self.render_state.queue.clone(),
         };
-        match super::figure::render_figure(&gpu, &mut self.session, size, false) {
+        let ppp = self.ctx.pixels_per_point();
+        match super::figure::render_figure_at(&gpu, &mut self.session, size, false, ppp) {
             Ok(image) => {
                 let path = path.to_owned();
                 let ctx = self.ctx.clone();
-                // PNG encoding of a large figure takes a moment: not on the UI thread.
                 self.jobs
                     .spawn(&ctx, format!("Saving {}", file_name(&path)), move |_| {
-                        let result = image.save_with_format(&path, image::ImageFormat::Png);
-                        JobOutput::Opened(match result {
-                            Ok(()) => Vec::new(),
-                            Err(e) => vec![Err(crate::formats::FormatError::io(
-                                &path,
-                                std::io::Error::other(e),
-                            ))],
-                        })
+                        JobOutput::Saved(
+                            image
+                                .save_with_format(&path, image::ImageFormat::Png)
+                                .map(|()| format!("Saved {}", file_name(&path)))
+                                .map_err(|e| {
+                                    format!("{}: cannot write the PNG: {e}", path.display())
+                                }),
+                        )
                     });
             }
             Err(e) => self.report_error(format!("Save figure: {e}")),
@@ -416,8 +486,9 @@ impl AppState {
                         self.playback.playing = false;
                         self.hover = None;
                         self.pinned = None;
+                        self.selected = None;
                     }
-                    for result in self.session.apply(prepared) {
+                    for result in self.session.apply(prepared, self.selected_surface()) {
                         match result {
                             Ok(Applied::Surface(id) | Applied::Overlay(id)) => {
                                 self.selected = Some(id)
@@ -427,7 +498,12 @@ impl AppState {
                         }
                     }
                 }
-                JobOutput::SessionLoaded { session, errors } => {
+                JobOutput::SessionLoaded { demo: true, .. } if self.user_opened_files => {
+                    // The user opened something while the demo was being built: theirs wins.
+                }
+                JobOutput::SessionLoaded {
+                    session, errors, ..
+                } => {
                     self.session = *session;
                     self.hover = None;
                     self.pinned = None;
@@ -436,6 +512,10 @@ impl AppState {
                         self.report_error(e);
                     }
                 }
+                JobOutput::Saved(Ok(message)) => {
+                    self.toasts.success(message);
+                }
+                JobOutput::Saved(Err(e)) | JobOutput::Failed(e) => self.report_error(e),
             }
         }
     }

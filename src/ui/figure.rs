@@ -19,8 +19,7 @@ pub fn figure_pixels_per_point(size: [u32; 2]) -> f32 {
 pub fn shows_colorbar(session: &Session) -> bool {
     session.scene.colorbar
         && session
-            .scene
-            .colorbar_overlay(|id| session.is_scalar_overlay(id))
+            .colorbar_overlay(session.scene.camera.view)
             .is_some()
 }
 
@@ -69,10 +68,7 @@ pub fn paint_decorations(painter: &egui::Painter, rect: Rect, session: &Session,
     if !session.scene.colorbar {
         return;
     }
-    if let Some(layer) = session
-        .scene
-        .colorbar_overlay(|id| session.is_scalar_overlay(id))
-    {
+    if let Some(layer) = session.colorbar_overlay(session.scene.camera.view) {
         super::colorbar::paint_colorbar(painter, rect, layer, text, background);
     }
 }
@@ -85,16 +81,27 @@ pub fn render_figure(
     size: [u32; 2],
     transparent: bool,
 ) -> Result<image::RgbaImage, String> {
-    let max_side = crate::render::context::max_image_side(&gpu.device);
-    if size[0] > max_side || size[1] > max_side {
-        return Err(format!(
-            "{}x{} is larger than this GPU allows ({max_side} pixels per side)",
-            size[0], size[1]
-        ));
-    }
+    render_figure_at(
+        gpu,
+        session,
+        size,
+        transparent,
+        figure_pixels_per_point(size),
+    )
+}
+
+/// [`render_figure`] with text and colorbar at `ppp` pixels per point (the window's scale, when
+/// saving what it shows).
+pub fn render_figure_at(
+    gpu: &GpuContext,
+    session: &mut Session,
+    size: [u32; 2],
+    transparent: bool,
+    ppp: f32,
+) -> Result<image::RgbaImage, String> {
+    crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
     let mut renderer = SurfaceRenderer::new(&gpu.device, &gpu.queue);
     let mut target = ViewTarget::new(&gpu.device, size);
-    let ppp = figure_pixels_per_point(size);
     draw_scene(
         &mut renderer,
         &mut target,

@@ -16,7 +16,8 @@ impl BridgedView {
         render_state: &egui_wgpu::RenderState,
         size: [u32; 2],
     ) {
-        let size = [size[0].clamp(1, 8192), size[1].clamp(1, 8192)];
+        let max_side = render_state.device.limits().max_texture_dimension_2d;
+        let size = [size[0].clamp(1, max_side), size[1].clamp(1, max_side)];
         match slot {
             Some(view) if view.target.size == size => {}
             Some(view) => {

@@ -159,7 +159,12 @@ pub fn snapshot(
     light: bool,
 ) -> Result<image::RgbaImage, SnapshotError> {
     let mut egui = HeadlessEgui::new(gpu);
-    let mut app = GliaApp::new(egui.ctx.clone(), egui.render_state.clone(), files.to_vec());
+    let mut app = GliaApp::with_options(
+        egui.ctx.clone(),
+        egui.render_state.clone(),
+        files.to_vec(),
+        false,
+    );
     let (output, errors) = run_until_idle(&mut egui, &mut app, size, light);
     if !errors.is_empty() {
         return Err(SnapshotError {

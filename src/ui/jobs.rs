@@ -17,7 +17,13 @@ pub enum JobOutput {
     SessionLoaded {
         session: Box<Session>,
         errors: Vec<String>,
+        /// The built-in demo, which gives way to anything the user opened meanwhile.
+        demo: bool,
     },
+    /// A figure saved (or not).
+    Saved(Result<String, String>),
+    /// The job failed unexpectedly (a bug: reported, never fatal).
+    Failed(String),
 }
 
 struct Job {
@@ -33,7 +39,8 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Runs `work` on a new thread. `work` gets a progress callback taking 0..1.
+    /// Runs `work` on a new thread. `work` gets a progress callback taking 0..1. A panic in
+    /// `work` comes back as [`JobOutput::Failed`] instead of taking the app down.
     pub fn spawn(
         &mut self,
         ctx: &egui::Context,
@@ -44,29 +51,46 @@ impl Jobs {
         let progress = Arc::new(AtomicU32::new(0));
         let shared = progress.clone();
         let ctx = ctx.clone();
+        let label = label.into();
+        let name = label.clone();
         std::thread::spawn(move || {
             let report = |p: f32| {
                 shared.store(p.clamp(0.0, 1.0).to_bits(), Ordering::Relaxed);
                 ctx.request_repaint();
             };
-            let output = work(&report);
+            let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&report)))
+                .unwrap_or_else(|panic| {
+                    let why = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    JobOutput::Failed(format!("{name} failed unexpectedly: {why}"))
+                });
             let _ = tx.send(output);
             ctx.request_repaint();
         });
         self.running.push(Job {
-            label: label.into(),
+            label,
             progress,
             rx,
         });
     }
 
-    /// Loads a Scene in the background.
-    pub fn load_scene(&mut self, ctx: &egui::Context, label: impl Into<String>, scene: Scene) {
+    /// Loads a Scene in the background (`demo`: it is the built-in demo).
+    pub fn load_scene(
+        &mut self,
+        ctx: &egui::Context,
+        label: impl Into<String>,
+        scene: Scene,
+        demo: bool,
+    ) {
         self.spawn(ctx, label, move |progress| {
             let (session, errors) = crate::session::load_scene(scene, progress);
             JobOutput::SessionLoaded {
                 session: Box::new(session),
                 errors,
+                demo,
             }
         });
     }

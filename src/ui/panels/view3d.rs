@@ -71,7 +71,12 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
     state.camera = Some(camera);
     let texture_id = view.texture_id;
 
-    // Hover and click inspection.
+    // Hover and click inspection. A kept point is re-read every frame, so its values follow
+    // playback, frame and overlay changes.
+    state.pinned = state
+        .pinned
+        .take()
+        .and_then(|p| state.session.describe(p.surface, p.vertex, p.point_mm));
     let pointer = response.hover_pos().filter(|p| view_rect.contains(*p));
     state.hover = pointer.and_then(|p| pick_at(state, view_rect, p));
     if response.clicked() {
