@@ -238,3 +238,20 @@ fn snapshot_draws_the_whole_window() {
     let image = image::open(&png).unwrap();
     assert_eq!((image.width(), image.height()), (900, 600));
 }
+
+#[test]
+fn info_json_of_a_volume_matches_nibabel() {
+    let out = glia(&["info", &path("anatomical.nii"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // nibabel 5.4.2 (shared/tools/reference_info.py): big-endian int16, LAS, 33x41x25.
+    assert_eq!(info["shape"], serde_json::json!([33, 41, 25]));
+    assert_eq!(info["dtype"], ">i2");
+    assert_eq!(info["orientation"], "LAS");
+    assert!((info["mean"].as_f64().unwrap() - 8401.066725794532).abs() < 1e-6);
+    assert_eq!(info["affine"][3], serde_json::json!([0.0, 0.0, 0.0, 1.0]));
+}

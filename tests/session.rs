@@ -72,7 +72,10 @@ fn per_vertex_data_goes_on_the_hemisphere_its_name_says() {
 #[test]
 fn data_before_its_mesh_in_one_batch_still_lands_on_it() {
     let mut session = Session::default();
-    let results = session.apply(vec![Ok(scalars("values", 5)), Ok(mesh("mesh", 5, None))], None);
+    let results = session.apply(
+        vec![Ok(scalars("values", 5)), Ok(mesh("mesh", 5, None))],
+        None,
+    );
     assert!(matches!(results[0], Ok(Applied::Overlay(_))), "{results:?}");
     assert_eq!(surface_of(&session, "values"), "mesh");
 }
@@ -80,18 +83,27 @@ fn data_before_its_mesh_in_one_batch_still_lands_on_it() {
 #[test]
 fn data_goes_on_a_surface_it_fits_else_an_error_names_the_file_and_counts() {
     let mut session = Session::default();
-    session.apply(vec![Ok(mesh("small", 4, None)), Ok(mesh("big", 7, None))], None);
+    session.apply(
+        vec![Ok(mesh("small", 4, None)), Ok(mesh("big", 7, None))],
+        None,
+    );
     session.apply(vec![Ok(scalars("fits_small", 4))], None);
     assert_eq!(surface_of(&session, "fits_small"), "small");
     let results = session.apply(vec![Ok(scalars("fits_none", 9))], None);
     let message = results[0].as_ref().unwrap_err();
-    assert!(message.contains("fits_none") && message.contains('9') && message.contains('7'), "{message}");
+    assert!(
+        message.contains("fits_none") && message.contains('9') && message.contains('7'),
+        "{message}"
+    );
 }
 
 #[test]
 fn the_selected_surface_wins_among_equals() {
     let mut session = Session::default();
-    session.apply(vec![Ok(mesh("first", 5, None)), Ok(mesh("second", 5, None))], None);
+    session.apply(
+        vec![Ok(mesh("first", 5, None)), Ok(mesh("second", 5, None))],
+        None,
+    );
     let first = session.scene.surfaces[0].id;
     session.apply(vec![Ok(scalars("chosen", 5))], Some(first));
     assert_eq!(surface_of(&session, "chosen"), "first");
@@ -102,7 +114,10 @@ fn the_selected_surface_wins_among_equals() {
 #[test]
 fn removing_a_surface_removes_its_overlays_and_ids_are_not_reused() {
     let mut session = Session::default();
-    session.apply(vec![Ok(mesh("mesh", 5, None)), Ok(scalars("values", 5))], None);
+    session.apply(
+        vec![Ok(mesh("mesh", 5, None)), Ok(scalars("values", 5))],
+        None,
+    );
     let surface = session.scene.surfaces[0].id;
     let overlay = session.scene.surfaces[0].overlays[0].id;
     session.remove(surface);
@@ -115,9 +130,17 @@ fn removing_a_surface_removes_its_overlays_and_ids_are_not_reused() {
 #[test]
 fn a_saved_scene_loads_back_with_its_settings() {
     let dir = tempfile::tempdir().unwrap();
-    let data = |n: &str| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(n);
+    let data = |n: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(n)
+    };
     let mut session = Session::default();
-    for r in session.open_files(&[data("fsaverage5/pial_left.gii.gz"), data("test.annot"), data("fsaverage5/thick_left.gii.gz")]) {
+    for r in session.open_files(&[
+        data("fsaverage5/pial_left.gii.gz"),
+        data("test.annot"),
+        data("fsaverage5/thick_left.gii.gz"),
+    ]) {
         r.unwrap();
     }
     session.scene.surfaces[0].overlays[1].opacity = 0.5;

@@ -1,11 +1,11 @@
 //! `glia info`: what the reader found in a file, as text or JSON (keys in CONVENTIONS.md).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
 use super::CliError;
-use crate::formats::Loaded;
+use crate::formats::{FileKind, Loaded};
 
 #[derive(clap::Args, Debug)]
 pub struct InfoArgs {
@@ -17,7 +17,7 @@ pub struct InfoArgs {
 
 pub fn run(args: &InfoArgs) -> Result<(), CliError> {
     let loaded = crate::formats::load(&args.file)?;
-    let info = describe(&loaded);
+    let info = describe(&args.file, &loaded);
     if args.json {
         println!(
             "{}",
@@ -30,7 +30,7 @@ pub fn run(args: &InfoArgs) -> Result<(), CliError> {
 }
 
 /// The `info --json` object for a loaded file.
-pub fn describe(loaded: &Loaded) -> Value {
+pub fn describe(path: &Path, loaded: &Loaded) -> Value {
     let mut out = Map::new();
     if let Some(s) = &loaded.surface {
         out.insert("n_vertices".into(), json!(s.n_vertices()));
@@ -49,6 +49,10 @@ pub fn describe(loaded: &Loaded) -> Value {
         out.insert("voxel_size_mm".into(), json!(v.voxel_size_mm()));
         let m = v.world_from_voxel.transpose().to_cols_array_2d();
         out.insert("affine".into(), json!(m));
+        out.insert("orientation".into(), json!(v.orientation()));
+        if let Some(dtype) = volume_dtype(path) {
+            out.insert("dtype".into(), json!(dtype));
+        }
         if let Some(a) = stored {
             out.insert("min".into(), finite_or_null(a.min));
             out.insert("max".into(), finite_or_null(a.max));
@@ -67,6 +71,28 @@ pub fn describe(loaded: &Loaded) -> Value {
         out.insert("labels".into(), json!(loaded.label_names));
     }
     Value::Object(out)
+}
+
+/// The stored data type of a volume file, in numpy's notation as nibabel prints it.
+fn volume_dtype(path: &Path) -> Option<String> {
+    match crate::formats::detect(path).ok()? {
+        FileKind::Nifti => Some(crate::formats::nifti::read_header(path).ok()?.dtype_name()),
+        FileKind::Mgh => {
+            let bytes = crate::formats::read_maybe_gzipped(path).ok()?;
+            let header = crate::formats::mgh::parse_header(&bytes).ok()?;
+            // MGH is big-endian; nibabel names the types so.
+            let name = match header.data_type {
+                0 => "uint8",
+                1 => ">i4",
+                3 => ">f4",
+                4 => ">i2",
+                10 => ">u2",
+                _ => return None,
+            };
+            Some(name.to_owned())
+        }
+        _ => None,
+    }
 }
 
 fn finite_or_null(v: f64) -> Value {

@@ -51,6 +51,42 @@ impl Volume {
         }
     }
 
+    /// Axis codes of the voxel axes in world space, as nibabel's `aff2axcodes` gives them for
+    /// the affines met in practice (`"RAS"`, `"LAS"`, `"LPS"` …): each voxel axis is named by the
+    /// world axis it runs most along, taking the strongest pairings first so that oblique
+    /// affines still name three different axes.
+    pub fn orientation(&self) -> String {
+        let m = self.world_from_voxel;
+        let columns = [
+            m.x_axis.truncate(),
+            m.y_axis.truncate(),
+            m.z_axis.truncate(),
+        ];
+        let mut pairs: Vec<(f64, usize, usize)> = (0..3)
+            .flat_map(|voxel| (0..3).map(move |world| (voxel, world)))
+            .map(|(voxel, world)| (columns[voxel][world].abs(), voxel, world))
+            .collect();
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut codes = ['?'; 3];
+        let (mut voxel_used, mut world_used) = ([false; 3], [false; 3]);
+        for (_, voxel, world) in pairs {
+            if voxel_used[voxel] || world_used[world] {
+                continue;
+            }
+            (voxel_used[voxel], world_used[world]) = (true, true);
+            let positive = columns[voxel][world] >= 0.0;
+            codes[voxel] = match (world, positive) {
+                (0, true) => 'R',
+                (0, false) => 'L',
+                (1, true) => 'A',
+                (1, false) => 'P',
+                (2, true) => 'S',
+                _ => 'I',
+            };
+        }
+        codes.iter().collect()
+    }
+
     /// Finite minimum and maximum.
     pub fn finite_range(&self) -> Option<(f32, f32)> {
         let (lo, hi) = self
@@ -92,5 +128,6 @@ mod tests {
             v.world_from_voxel.transform_point3(DVec3::splat(0.5))
         );
         assert_eq!(half.voxel_size_mm(), [2.0, 2.0, 4.0]);
+        assert_eq!(v.orientation(), "LAS");
     }
 }
