@@ -165,3 +165,38 @@ fn pointing_at_the_brain_shows_coordinates_and_values() {
     );
     harness.get_by_label("RAS (mm)");
 }
+
+#[test]
+fn a_time_series_overlay_plays() {
+    // 10242 × 1 × 1 × 5 per-vertex MGH (fsaverage5 sulcal depth plus noise, see tests/data).
+    let dir = tempfile::tempdir().unwrap();
+    let series = dir.path().join("lh.timeseries.mgh");
+    std::fs::copy(data("lh.sulc_noise.mgh"), &series).unwrap();
+    let mut harness = harness(vec![data("fsaverage5/pial_left.gii.gz"), series]);
+    wait_for_jobs(&mut harness);
+    let overlay = &harness.state().state.session.scene.surfaces[0].overlays[0];
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .session
+            .overlay_data(overlay.id)
+            .unwrap()
+            .overlay
+            .n_frames(),
+        5
+    );
+    assert_eq!(overlay.frame, 0);
+    harness.get_by_label("▶ Play").click();
+    // Ten frames a second; kittest steps a quarter second: the frame moves on.
+    let mut frames = std::collections::BTreeSet::new();
+    for _ in 0..6 {
+        harness.step();
+        frames.insert(harness.state().state.session.scene.surfaces[0].overlays[0].frame);
+    }
+    assert!(harness.state().state.playback.playing);
+    assert!(
+        frames.len() > 1,
+        "playback shows several frames: {frames:?}"
+    );
+}

@@ -6,5 +6,6 @@ pub mod curvature;
 pub mod decimate;
 pub mod marching_cubes;
 pub mod normals;
+pub mod orientation;
 pub mod picking;
 pub mod smooth;

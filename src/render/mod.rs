@@ -16,7 +16,7 @@ pub mod target;
 
 pub use camera::Camera;
 pub use context::{GpuContext, RenderError};
-pub use surface_renderer::{OverlayDraw, OverlayValues, SurfaceDraw, SurfaceRenderer};
+pub use surface_renderer::{Facing, OverlayDraw, OverlayValues, SurfaceDraw, SurfaceRenderer};
 pub use target::ViewTarget;
 
 /// Samples per pixel of every 3D view.

@@ -22,6 +22,27 @@ pub const MAX_OVERLAYS: usize = 8;
 /// Width of the overlay value texture, in texels (values).
 const OVERLAY_TEXTURE_WIDTH: u32 = 2048;
 
+/// Which faces of a surface are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Facing {
+    /// Both sides: open or inconsistently wound meshes.
+    TwoSided,
+    /// Closed, counter-clockwise outward meshes: back faces are culled (half the work).
+    CullBack,
+    /// Closed, clockwise outward meshes.
+    CullFront,
+}
+
+impl Facing {
+    fn cull_mode(self) -> Option<wgpu::Face> {
+        match self {
+            Facing::TwoSided => None,
+            Facing::CullBack => Some(wgpu::Face::Back),
+            Facing::CullFront => Some(wgpu::Face::Front),
+        }
+    }
+}
+
 /// One surface to draw. Keys identify the data: the renderer re-uploads a buffer only when the
 /// key the caller gives differs from the one it uploaded last time.
 pub struct SurfaceDraw<'a> {
@@ -30,6 +51,7 @@ pub struct SurfaceDraw<'a> {
     pub positions: &'a [Vec3],
     pub normals: &'a [Vec3],
     pub triangles: &'a [[u32; 3]],
+    pub facing: Facing,
     /// Per-vertex underlay shading source: values > 0 are drawn dark (sulcal), others light.
     pub shade: Option<(u64, &'a [f32])>,
     /// Light underlay colour, linear RGB.
@@ -128,8 +150,8 @@ pub struct SurfaceRenderer {
     globals: wgpu::Buffer,
     globals_bind_group: wgpu::BindGroup,
     surface_layout: wgpu::BindGroupLayout,
-    /// Per sample count, made on first use.
-    pipelines: HashMap<u32, Pipelines>,
+    /// Per sample count and facing, made on first use.
+    pipelines: HashMap<(u32, Facing), Pipelines>,
     surfaces: HashMap<LayerId, GpuSurface>,
 }
 
@@ -194,12 +216,12 @@ impl SurfaceRenderer {
             pipelines: HashMap::new(),
             surfaces: HashMap::new(),
         };
-        renderer.ensure_pipelines(MSAA_SAMPLES);
+        renderer.ensure_pipelines(MSAA_SAMPLES, Facing::TwoSided);
         renderer
     }
 
-    fn ensure_pipelines(&mut self, samples: u32) {
-        if self.pipelines.contains_key(&samples) {
+    fn ensure_pipelines(&mut self, samples: u32, facing: Facing) {
+        if self.pipelines.contains_key(&(samples, facing)) {
             return;
         }
         use wgpu::CompareFunction as C;
@@ -209,6 +231,7 @@ impl SurfaceRenderer {
             opaque: self.pipeline(
                 "surface opaque",
                 samples,
+                facing,
                 "vs_main",
                 "fs_main",
                 C::Less,
@@ -219,6 +242,7 @@ impl SurfaceRenderer {
             depth_prepass: self.pipeline(
                 "surface depth",
                 samples,
+                facing,
                 "vs_depth",
                 "fs_depth",
                 C::Less,
@@ -229,6 +253,7 @@ impl SurfaceRenderer {
             translucent: self.pipeline(
                 "surface translucent",
                 samples,
+                facing,
                 "vs_main",
                 "fs_main",
                 C::Equal,
@@ -237,7 +262,7 @@ impl SurfaceRenderer {
                 all,
             ),
         };
-        self.pipelines.insert(samples, pipelines);
+        self.pipelines.insert((samples, facing), pipelines);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -245,6 +270,7 @@ impl SurfaceRenderer {
         &self,
         label: &str,
         samples: u32,
+        facing: Facing,
         vs: &str,
         fs: &str,
         depth: wgpu::CompareFunction,
@@ -276,9 +302,9 @@ impl SurfaceRenderer {
                 },
                 primitive: wgpu::PrimitiveState {
                     topology: wgpu::PrimitiveTopology::TriangleList,
-                    // Two-sided: meshes from files do not all agree on winding, and cut or open
-                    // surfaces show their inside.
-                    cull_mode: None,
+                    // Culled only for closed, consistently wound meshes: open sheets and meshes
+                    // whose files disagree on winding show both sides.
+                    cull_mode: facing.cull_mode(),
                     ..Default::default()
                 },
                 depth_stencil: Some(wgpu::DepthStencilState {
@@ -332,7 +358,9 @@ impl SurfaceRenderer {
     ) {
         target.prepare(&self.device, samples);
         let samples = target.effective_samples(samples);
-        self.ensure_pipelines(samples);
+        for s in surfaces {
+            self.ensure_pipelines(samples, s.facing);
+        }
         let globals = Globals {
             clip_from_world: camera.clip_from_world().to_cols_array_2d(),
             eye_world: camera.eye.extend(1.0).to_array(),
@@ -355,18 +383,19 @@ impl SurfaceRenderer {
             d(b).total_cmp(&d(a))
         });
 
-        let pipelines = &self.pipelines[&samples];
         let mut encoder = self.device.create_command_encoder(&Default::default());
         {
             let mut pass = target.begin_pass(&mut encoder, background, samples);
             pass.set_bind_group(0, &self.globals_bind_group, &[]);
             for s in opaque {
                 let gpu = &self.surfaces[&s.id];
+                let pipelines = &self.pipelines[&(samples, s.facing)];
                 pass.set_pipeline(&pipelines.opaque);
                 gpu.draw(&mut pass);
             }
             for s in translucent {
                 let gpu = &self.surfaces[&s.id];
+                let pipelines = &self.pipelines[&(samples, s.facing)];
                 pass.set_pipeline(&pipelines.depth_prepass);
                 gpu.draw(&mut pass);
                 pass.set_pipeline(&pipelines.translucent);

@@ -26,6 +26,8 @@ pub struct SurfaceData {
     /// Mean curvature, FreeSurfer's sign (positive = sulcal), for the underlay.
     pub curvature: Vec<f32>,
     pub picker: geometry::picking::PickAccel,
+    /// How the triangles face (closed, consistent meshes are drawn with back faces culled).
+    pub orientation: geometry::orientation::Orientation,
 }
 
 impl SurfaceData {
@@ -36,12 +38,15 @@ impl SurfaceData {
         let curvature =
             geometry::curvature::mean_curvature(&surface.positions, &surface.triangles, &normals);
         let picker = geometry::picking::PickAccel::build(&surface.positions, &surface.triangles);
+        let orientation =
+            geometry::orientation::orientation(&surface.positions, &surface.triangles);
         SurfaceData {
             key: next_key(),
             surface,
             normals,
             curvature,
             picker,
+            orientation,
         }
     }
 }

@@ -19,11 +19,12 @@ pub use load::load_scene;
 pub use prepare::{Prepared, default_iso_level, is_underlay_file, prepare_files};
 
 use crate::formats::FormatError;
+use crate::geometry::orientation::Orientation;
 use crate::model::{
     Colormap, Hemisphere, LayerId, Overlay, OverlayData, OverlayLayer, Scene, Source, StandardView,
     Surface, SurfaceLayer, Threshold, UnderlayShading,
 };
-use crate::render::{OverlayDraw, OverlayValues, SurfaceDraw};
+use crate::render::{Facing, OverlayDraw, OverlayValues, SurfaceDraw};
 
 /// The Scene and its data.
 #[derive(Default)]
@@ -400,6 +401,11 @@ impl Session {
                     positions: &data.surface.positions,
                     normals: &data.normals,
                     triangles: &data.surface.triangles,
+                    facing: match data.orientation {
+                        Orientation::Outward => Facing::CullBack,
+                        Orientation::Inward => Facing::CullFront,
+                        Orientation::Mixed => Facing::TwoSided,
+                    },
                     shade,
                     color: layer.color,
                     opacity: layer.opacity,
