@@ -54,10 +54,10 @@ impl Source {
 
     /// Resolves a relative file path against `base` (a session file's folder).
     fn resolve(&mut self, base: &std::path::Path) {
-        if let Source::File { path, .. } | Source::Isosurface { path, .. } = self {
-            if path.is_relative() {
-                *path = base.join(&*path);
-            }
+        if let Source::File { path, .. } | Source::Isosurface { path, .. } = self
+            && path.is_relative()
+        {
+            *path = base.join(&*path);
         }
     }
 

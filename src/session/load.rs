@@ -90,12 +90,12 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
         session.scene.surfaces.push(layer);
         session.surfaces.insert(id, data.clone());
         session.touch();
-        if let UnderlayShading::File { source } = underlay {
-            if let Err(e) = load_underlay(&mut session, &mut files, id, source) {
-                errors.push(e);
-                if let Some(s) = session.scene.surface_mut(id) {
-                    s.underlay = UnderlayShading::Curvature;
-                }
+        if let UnderlayShading::File { source } = underlay
+            && let Err(e) = load_underlay(&mut session, &mut files, id, source)
+        {
+            errors.push(e);
+            if let Some(s) = session.scene.surface_mut(id) {
+                s.underlay = UnderlayShading::Curvature;
             }
         }
         for o in overlays {

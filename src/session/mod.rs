@@ -143,6 +143,13 @@ impl Session {
         id
     }
 
+    fn vertex_count(&self, surface_id: LayerId) -> Result<usize, String> {
+        self.surfaces
+            .get(&surface_id)
+            .map(|d| d.surface.n_vertices())
+            .ok_or_else(|| "there is no surface to put it on".to_owned())
+    }
+
     /// Attaches an overlay to surface `surface_id` with defaults that suit its data; returns its id.
     pub fn add_overlay(
         &mut self,
@@ -150,20 +157,13 @@ impl Session {
         source: Source,
         overlay: Overlay,
     ) -> Result<LayerId, String> {
-        let n = self
-            .surfaces
-            .get(&surface_id)
-            .ok_or("there is no surface to put it on")?
-            .surface
-            .n_vertices();
+        let n = self.vertex_count(surface_id)?;
         let data = OverlayValuesData::new(overlay, n)?;
         let id = self.scene.new_id();
         let layer = default_overlay_layer(id, source, &data);
-        self.scene
-            .surface_mut(surface_id)
-            .ok_or("there is no surface to put it on")?
-            .overlays
-            .push(layer);
+        if let Some(surface) = self.scene.surface_mut(surface_id) {
+            surface.overlays.push(layer);
+        }
         self.overlays.insert(id, Arc::new(data));
         self.touch();
         Ok(id)
@@ -176,12 +176,7 @@ impl Session {
         source: Source,
         overlay: &Overlay,
     ) -> Result<(), String> {
-        let n = self
-            .surfaces
-            .get(&surface_id)
-            .ok_or("there is no surface to put it on")?
-            .surface
-            .n_vertices();
+        let n = self.vertex_count(surface_id)?;
         overlay.check_fits(n)?;
         let values = overlay
             .frame(0)

@@ -38,6 +38,10 @@ pub struct Playback {
     pub fps: f32,
 }
 
+/// What a view's picture shows: ((Scene, size in pixels, data generation), samples per pixel).
+/// Unchanged, the picture is not redrawn.
+pub type DrawnKey = ((Scene, [u32; 2], u64), u32);
+
 /// Everything the panels read and edit.
 pub struct AppState {
     pub ctx: egui::Context,
@@ -65,8 +69,7 @@ pub struct AppState {
     startup_brain_drawn: bool,
     /// What the view's picture shows (Scene, size in pixels, data generation): unchanged input
     /// means no redraw, which matters on software GPUs.
-    /// ((Scene, size in pixels, data generation), samples per pixel).
-    pub last_drawn: Option<((Scene, [u32; 2], u64), u32)>,
+    pub last_drawn: Option<DrawnKey>,
     /// When what the view shows last changed (egui time, seconds).
     pub last_change_secs: f64,
 }
@@ -261,7 +264,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -230,21 +230,19 @@ fn scalar_settings_ui(
         )
         .labelled_by(to.id)
         .on_hover_text("Value at the high end of the colormap");
-        if let Some(overlay) = overlay {
-            if ui
+        if let Some(overlay) = overlay
+            && ui
                 .small_button("auto")
                 .on_hover_text("2nd to 98th percentile (symmetric for signed data)")
                 .clicked()
-            {
-                if let Some((lo, hi)) = robust_range(overlay) {
-                    layer.range = if lo < 0.0 && hi > 0.0 {
-                        let m = lo.abs().max(hi);
-                        [-m, m]
-                    } else {
-                        [lo, hi]
-                    };
-                }
-            }
+            && let Some((lo, hi)) = robust_range(overlay)
+        {
+            layer.range = if lo < 0.0 && hi > 0.0 {
+                let m = lo.abs().max(hi);
+                [-m, m]
+            } else {
+                [lo, hi]
+            };
         }
     });
     ui.horizontal(|ui| {

@@ -95,12 +95,12 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let text_color = text_color_for(state.session.scene.theme);
     crate::ui::figure::paint_decorations(&painter, view_rect, &state.session, text_color);
     paint_orientation_marker(&painter, view_rect, &camera, text_color);
-    if let Some(pin) = &state.pinned {
-        if let Some(uv) = camera.project(pin.point_mm) {
-            let p = view_rect.min + Vec2::new(uv.x * view_rect.width(), uv.y * view_rect.height());
-            painter.circle_stroke(p, 6.0, Stroke::new(2.0, Color32::from_rgb(40, 220, 120)));
-            painter.circle_filled(p, 2.0, Color32::from_rgb(40, 220, 120));
-        }
+    if let Some(pin) = &state.pinned
+        && let Some(uv) = camera.project(pin.point_mm)
+    {
+        let p = view_rect.min + Vec2::new(uv.x * view_rect.width(), uv.y * view_rect.height());
+        painter.circle_stroke(p, 6.0, Stroke::new(2.0, Color32::from_rgb(40, 220, 120)));
+        painter.circle_filled(p, 2.0, Color32::from_rgb(40, 220, 120));
     }
     let view_name = state
         .session
