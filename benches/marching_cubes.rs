@@ -26,7 +26,8 @@ fn half_max(volume: &Volume) -> f32 {
 fn marching_cubes_bench(c: &mut Criterion) {
     let volume = mni152_gm();
     let level = half_max(&volume);
-    let (positions, triangles) = marching_cubes(&volume.data, volume.dims, level);
+    let data = volume.frame_f32(0);
+    let (positions, triangles) = marching_cubes(&data, volume.dims, level);
     eprintln!(
         "marching cubes, MNI152 GM at {level}: {} vertices, {} triangles, {} threads",
         positions.len(),
@@ -34,7 +35,7 @@ fn marching_cubes_bench(c: &mut Criterion) {
         rayon::current_num_threads()
     );
     c.bench_function("marching_cubes_mni152_gm", |b| {
-        b.iter(|| marching_cubes(black_box(&volume.data), volume.dims, level))
+        b.iter(|| marching_cubes(black_box(&data), volume.dims, level))
     });
 }
 

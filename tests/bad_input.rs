@@ -19,11 +19,12 @@ fn data(name: &str) -> PathBuf {
 }
 
 /// Real files with the reader that owns them.
-const FILES: [(&str, Reader); 16] = [
+const FILES: [(&str, Reader); 17] = [
     ("anatomical.nii", nifti::read),
     ("minimal.nii", nifti::read),
     ("standard.nii.gz", nifti::read),
     ("example_nifti2.nii.gz", nifti::read),
+    ("fmri1.nii.gz", nifti::read),
     ("ascii.gii", gifti::read),
     ("base64bin.gii", gifti::read),
     ("task.func.gii", gifti::read),

@@ -255,3 +255,45 @@ fn info_json_of_a_volume_matches_nibabel() {
     assert!((info["mean"].as_f64().unwrap() - 8401.066725794532).abs() < 1e-6);
     assert_eq!(info["affine"][3], serde_json::json!([0.0, 0.0, 0.0, 1.0]));
 }
+
+#[test]
+fn slice_figures_through_a_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("axial.png");
+    let t1 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/mni152_t1_1mm.nii.gz");
+    let out = glia(&[
+        "render",
+        t1.to_str().unwrap(),
+        &path("image_10426.nii.gz"),
+        "--view",
+        "axial",
+        "--at",
+        "-38,-22,58",
+        "--size",
+        "300x300",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(image::open(&png).unwrap().width(), 300);
+}
+
+#[test]
+fn slices_without_a_volume_are_an_input_error() {
+    let out = glia(&[
+        "render",
+        &path("fsaverage5/pial_left.gii.gz"),
+        "--view",
+        "coronal",
+        "-o",
+        "/tmp/never.png",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("volume"));
+    let out = glia(&["render", "--at", "1,2", "-o", "/tmp/never.png"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -80,12 +80,12 @@ fn signed_volume(positions: &[Vec3], triangles: &[[u32; 3]]) -> f64 {
 }
 
 fn sphere_volume(world_from_voxel: DMat4) -> Volume {
-    Volume {
-        name: "sphere".into(),
-        dims: [40; 3],
-        data: sphere_field(40, Vec3::new(19.2, 19.6, 20.1), 14.0),
+    Volume::from_f32(
+        "sphere",
+        [40; 3],
+        sphere_field(40, Vec3::new(19.2, 19.6, 20.1), 14.0),
         world_from_voxel,
-    }
+    )
 }
 
 #[test]

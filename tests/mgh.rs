@@ -37,8 +37,16 @@ fn test_mgz_volume() {
         (-2.4256153106689453, 2.472317695617676)
     );
     assert!((info.mean.unwrap() - -0.1296381152914061).abs() < 1e-12);
-    let frame0 = volume.data.iter().map(|&v| v as f64).sum::<f64>() / 60.0;
+    let frame0 = volume.frame_f32(0).iter().map(|&v| v as f64).sum::<f64>() / 60.0;
     assert!((frame0 - -0.040788194195677835).abs() < 1e-7);
+    // Both frames, as float32; nibabel: get_fdata()[0, 0, 0, 1] and get_fdata()[..., -1].mean().
+    assert_eq!(volume.n_frames, 2);
+    assert!(matches!(volume.voxels, glia::model::Voxels::F32(_)));
+    assert_eq!(volume.value(1, 0), 0.9656998515129089);
+    let last = volume.frame_f32(1).iter().map(|&v| v as f64).sum::<f64>() / 60.0;
+    assert!((last - -0.21848803638713435).abs() < 1e-7);
+    // The footer's TR is 2 ms (nibabel: get_zooms()[3] = 2.0).
+    assert_eq!(volume.frame_secs, Some(0.002));
 }
 
 #[test]

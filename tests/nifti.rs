@@ -5,6 +5,22 @@
 use std::path::{Path, PathBuf};
 
 use glia::formats::{FormatError, nifti};
+use glia::model::{Volume, Voxels};
+
+/// Checks voxel values (`frame, [x, y, z], value`) against nibabel's `get_fdata()`, and the mean
+/// of the last frame.
+fn check_frames(volume: &Volume, values: &[(usize, [i64; 3], f64)], last_frame_mean: f64) {
+    for &(frame, voxel, want) in values {
+        let got = volume.value_at(frame, voxel).expect("inside") as f64;
+        assert_eq!(got, want, "{}: frame {frame} voxel {voxel:?}", volume.name);
+    }
+    let last = volume.frame_f32(volume.n_frames - 1);
+    let mean = last.iter().map(|&v| v as f64).sum::<f64>() / last.len() as f64;
+    assert!(
+        (mean - last_frame_mean).abs() < 1e-9 * last_frame_mean.abs().max(1.0),
+        "{mean}"
+    );
+}
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +35,7 @@ struct Expected {
     max: f64,
     /// Mean over all frames.
     mean: f64,
-    /// Mean of frame 0 (what `Volume::data` keeps).
+    /// Mean of frame 0.
     frame0_mean: f64,
     dtype: &'static str,
 }
@@ -51,7 +67,10 @@ fn check(path: &Path, e: &Expected) {
         "mean {mean} vs {}",
         e.mean
     );
-    let frame0 = volume.data.iter().map(|&v| v as f64).sum::<f64>() / volume.data.len() as f64;
+    assert_eq!(volume.n_frames, e.shape.iter().skip(3).product::<usize>());
+    assert_eq!(volume.voxels.len(), e.shape.iter().product::<usize>());
+    let frame = volume.frame_f32(0);
+    let frame0 = frame.iter().map(|&v| v as f64).sum::<f64>() / frame.len() as f64;
     assert!(
         (frame0 - e.frame0_mean).abs() < 1e-5 * e.frame0_mean.abs().max(1.0),
         "frame-0 mean {frame0} vs {}",
@@ -217,8 +236,22 @@ fn functional_is_scaled() {
         },
     );
     let volume = nifti::read(&path).unwrap().volume.unwrap();
-    // nibabel: data[1, 2, 0, 0] = 3700.850374817848
-    assert!((volume.data[1 + 17 * 2] as f64 - 3700.850374817848).abs() < 1e-3);
+    // Stored as int16, scaled on read (nibabel's dataobj.slope and .inter).
+    assert!(matches!(volume.voxels, Voxels::I16(_)));
+    assert_eq!(volume.scaling, Some((0.07540696859359741, 3100.76171875)));
+    // nibabel get_fdata(): data[1, 2, 0, 0], data[0, 0, 0, 1], data[3, 4, 2, 19].
+    for (frame, [x, y, z], want) in [
+        (0, [1, 2, 0], 3700.850374817848),
+        (1, [0, 0, 0], 4039.729291677475),
+        (19, [3, 4, 2], 3727.695255637169),
+    ] {
+        let got = volume.value_at(frame, [x, y, z]).unwrap() as f64;
+        assert!(
+            (got - want).abs() < 1e-3,
+            "{frame} {x} {y} {z}: {got} vs {want}"
+        );
+    }
+    assert_eq!(volume.frame_secs, Some(2.0));
 }
 
 #[test]
@@ -316,9 +349,67 @@ fn hdr_img_pair_reads_like_the_single_file() {
             loaded.volume.as_ref().unwrap(),
             from_single.volume.as_ref().unwrap(),
         );
-        assert_eq!(a.data, b.data);
+        assert_eq!(a.voxels, b.voxels);
         assert_eq!(a.world_from_voxel, b.world_from_voxel);
     }
     std::fs::remove_file(dir.path().join("pair.img")).unwrap();
     assert!(nifti::read(&dir.path().join("pair.hdr")).is_err());
+}
+
+#[test]
+fn four_d_files_keep_every_frame_in_their_type() {
+    // nibabel 5.4.2: img.get_fdata()[x, y, z, t], and get_fdata()[..., -1].mean().
+    let v = nifti::read(&data("example4d.nii.gz"))
+        .unwrap()
+        .volume
+        .unwrap();
+    assert_eq!((v.dims, v.n_frames), ([128, 96, 24], 2));
+    assert!(matches!(v.voxels, Voxels::I16(_)));
+    assert_eq!(v.voxels.size_bytes(), 128 * 96 * 24 * 2 * 2);
+    check_frames(&v, &[(1, [64, 48, 12], 266.0)], 172.90228610568576);
+    // pixdim[4] = 2000 with xyzt_units saying seconds: taken as written, as nibabel does.
+    assert_eq!(v.frame_secs, Some(2000.0));
+
+    let v = nifti::read(&data("fmri1.nii.gz")).unwrap().volume.unwrap();
+    assert_eq!((v.dims, v.n_frames), ([10, 10, 18], 40));
+    assert!(matches!(v.voxels, Voxels::I16(_)));
+    assert_eq!(v.scaling, None);
+    check_frames(
+        &v,
+        &[
+            (1, [0, 0, 0], 789.0),
+            (1, [5, 5, 9], 689.0),
+            (39, [5, 5, 9], 683.0),
+            (39, [3, 4, 2], 108.0),
+        ],
+        691.1,
+    );
+    assert!((v.frame_secs.unwrap() - 1.35).abs() < 1e-6);
+
+    let v = nifti::read(&data("example_nifti2.nii.gz"))
+        .unwrap()
+        .volume
+        .unwrap();
+    assert_eq!(v.n_frames, 2);
+    check_frames(
+        &v,
+        &[(1, [3, 4, 2], 396.0), (1, [0, 0, 0], 439.0)],
+        451.17890625,
+    );
+}
+
+#[test]
+fn big_endian_int16_stays_int16_in_native_order() {
+    let v = nifti::read(&data("anatomical.nii"))
+        .unwrap()
+        .volume
+        .unwrap();
+    let Voxels::I16(values) = &v.voxels else {
+        panic!("{}", v.voxels.type_name())
+    };
+    assert_eq!(values.len(), 33 * 41 * 25);
+    assert_eq!(v.scaling, None);
+    // nibabel's min and max of this file.
+    assert_eq!(values.iter().min(), Some(&-610));
+    assert_eq!(values.iter().max(), Some(&30393));
 }

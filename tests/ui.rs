@@ -200,3 +200,32 @@ fn a_time_series_overlay_plays() {
         "playback shows several frames: {frames:?}"
     );
 }
+
+#[test]
+fn a_click_in_a_slice_moves_the_crosshair_everywhere() {
+    let t1 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/mni152_t1_1mm.nii.gz");
+    let mut harness = harness(vec![t1, data("image_10426.nii.gz")]);
+    wait_for_jobs(&mut harness);
+    let before = harness.state().state.session.cursor();
+    // The slice views are added to the layout once a volume is open.
+    let axial = harness.get_by_label("Axial").rect();
+    let inside = egui::pos2(axial.center().x + 30.0, axial.bottom() + 60.0);
+    harness.drag_at(inside);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: inside,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    let after = harness.state().state.session.cursor();
+    assert_ne!(
+        (before.x, before.y),
+        (after.x, after.y),
+        "the click moved the crosshair within the axial plane"
+    );
+    assert_eq!(before.z, after.z, "an axial click keeps the slice");
+    let readout = harness.state().state.session.volume_readout(after);
+    assert_eq!(readout.len(), 2);
+}

@@ -51,8 +51,9 @@ def median_process_secs(cmd, n=7, env=None):
 
 def main():
     subprocess.run([PY, os.path.join(HERE, "make_fixtures.py")], check=True)
+    subprocess.run([PY, os.path.join(HERE, "make_volume_fixtures.py")], check=True)
     subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
-    subprocess.run(["cargo", "bench", "--locked", "--bench", "marching_cubes", "--bench", "gifti_load", "--bench", "render_frame", "--", "--noplot"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "bench", "--locked", "--bench", "marching_cubes", "--bench", "gifti_load", "--bench", "render_frame", "--bench", "volume_load", "--", "--noplot"], cwd=ROOT, check=True)
 
     rows = []
     # Marching cubes: scikit-image on the same float32 array and level.
@@ -73,6 +74,16 @@ def main():
         glia_p = median_process_secs([GLIA, "info", path, "--json"])
         nb_p = median_process_secs([PY, "-c", f"import nibabel as nib; nib.load({path!r}).agg_data()"])
         rows.append((f"GIfTI GZipBase64 load, {label} (whole process)", "python + nibabel", glia_p, nb_p))
+
+    # NIfTI load of a 256³ scan to a displayable volume (nibabel: float64 array, as viewers built
+    # on it hold), in-process and whole process.
+    for name, label in (("t1_256_int16", "int16"), ("t1_256_float32", "float32")):
+        path = os.path.join(OUT, f"{name}.nii.gz")
+        nb = best_of(lambda: nib.load(path).get_fdata(), 5)
+        rows.append((f"NIfTI .nii.gz load, 256³ {label} (in-process)", "nibabel `nib.load(f).get_fdata()`", criterion_median_secs(f"volume_load/{name}"), nb))
+        glia_p = median_process_secs([GLIA, "info", path, "--json"])
+        nb_p = median_process_secs([PY, "-c", f"import nibabel as nib; nib.load({path!r}).get_fdata()"])
+        rows.append((f"NIfTI .nii.gz load, 256³ {label} (whole process)", "python + nibabel", glia_p, nb_p))
 
     frames = {k: criterion_median_secs(f"frame_1080p_{k}") for k in ("327k_triangles_msaa4", "327k_triangles_1x", "demo_msaa4", "demo_1x")}
 

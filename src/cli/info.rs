@@ -50,7 +50,7 @@ pub fn describe(path: &Path, loaded: &Loaded) -> Value {
         let m = v.world_from_voxel.transpose().to_cols_array_2d();
         out.insert("affine".into(), json!(m));
         out.insert("orientation".into(), json!(v.orientation()));
-        if let Some(dtype) = volume_dtype(path) {
+        if let Some(dtype) = volume_dtype(path, v) {
             out.insert("dtype".into(), json!(dtype));
         }
         if let Some(a) = stored {
@@ -74,22 +74,20 @@ pub fn describe(path: &Path, loaded: &Loaded) -> Value {
 }
 
 /// The stored data type of a volume file, in numpy's notation as nibabel prints it.
-fn volume_dtype(path: &Path) -> Option<String> {
+fn volume_dtype(path: &Path, volume: &crate::model::Volume) -> Option<String> {
     match crate::formats::detect(path).ok()? {
         FileKind::Nifti => Some(crate::formats::nifti::read_header(path).ok()?.dtype_name()),
         FileKind::Mgh => {
-            let bytes = crate::formats::read_maybe_gzipped(path).ok()?;
-            let header = crate::formats::mgh::parse_header(&bytes).ok()?;
-            // MGH is big-endian; nibabel names the types so.
-            let name = match header.data_type {
-                0 => "uint8",
-                1 => ">i4",
-                3 => ">f4",
-                4 => ">i2",
-                10 => ">u2",
-                _ => return None,
-            };
-            Some(name.to_owned())
+            // MGH stores big-endian; nibabel names multi-byte types so.
+            let name = volume.voxels.type_name();
+            Some(match name {
+                "uint8" | "int8" => name.to_owned(),
+                "int16" => ">i2".into(),
+                "uint16" => ">u2".into(),
+                "int32" => ">i4".into(),
+                "float32" => ">f4".into(),
+                other => other.to_owned(),
+            })
         }
         _ => None,
     }

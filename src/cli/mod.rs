@@ -11,8 +11,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::model::StandardView;
-
 #[derive(Parser, Debug)]
 #[command(
     name = "glia",
@@ -122,10 +120,6 @@ pub fn parse_size(s: &str) -> Result<[u32; 2], String> {
         return Err(format!("size {s:?}: each side must be 1 to 16384 pixels"));
     }
     Ok(size)
-}
-
-pub fn parse_view(s: &str) -> Result<StandardView, String> {
-    s.parse()
 }
 
 /// Builds the session a headless command draws: a session file, files, or the demo.

@@ -2,26 +2,75 @@
 
 use std::path::PathBuf;
 
-use super::{CliError, build_session, parse_size, parse_view};
-use crate::model::{CameraState, StandardView};
+use super::{CliError, build_session, parse_size};
+use crate::model::{CameraState, SliceAxis, StandardView};
+
+/// What a figure shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FigureView {
+    /// The 3D view from a standard direction.
+    Surface(StandardView),
+    /// The 3D view with the session's own camera.
+    ThreeD,
+    /// One slice view.
+    Slice(SliceAxis),
+    /// Axial, coronal and sagittal side by side.
+    Ortho,
+}
+
+pub fn parse_figure_view(s: &str) -> Result<FigureView, String> {
+    match s {
+        "3d" => Ok(FigureView::ThreeD),
+        "ortho" => Ok(FigureView::Ortho),
+        "axial" => Ok(FigureView::Slice(SliceAxis::Axial)),
+        "coronal" => Ok(FigureView::Slice(SliceAxis::Coronal)),
+        "sagittal" => Ok(FigureView::Slice(SliceAxis::Sagittal)),
+        other => other.parse().map(FigureView::Surface).map_err(|_| {
+            let surfaces: Vec<_> = StandardView::ALL.iter().map(|v| v.name()).collect();
+            format!(
+                "unknown view {other:?} (choose one of {}, axial, coronal, sagittal, ortho, 3d)",
+                surfaces.join(", ")
+            )
+        }),
+    }
+}
+
+/// Parses `X,Y,Z` in millimetres.
+pub fn parse_point(s: &str) -> Result<glam::Vec3, String> {
+    let values: Vec<f32> = s
+        .split(',')
+        .map(|v| v.trim().parse::<f32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{s:?} must look like X,Y,Z in millimetres, e.g. -38,-22,58"))?;
+    match values.as_slice() {
+        [x, y, z] if values.iter().all(|v| v.is_finite()) => Ok(glam::Vec3::new(*x, *y, *z)),
+        _ => Err(format!("{s:?} must be three numbers X,Y,Z in millimetres")),
+    }
+}
 
 #[derive(clap::Args, Debug)]
 pub struct RenderArgs {
-    /// Files to draw (as for `glia FILES…`); with none (and no --scene), the demo brain.
+    /// Files to draw (as for `glia FILES…`); with none (and no --scene), the demo.
     pub files: Vec<PathBuf>,
-    /// A session saved from the window (File ▸ Save session); drawn exactly as saved.
+    /// A session saved from the window (File › Save session); drawn exactly as saved.
     #[arg(long)]
     pub scene: Option<PathBuf>,
-    /// Standard view (default: the session's camera, or left-lateral).
-    #[arg(long, value_parser = parse_view)]
-    pub view: Option<StandardView>,
+    /// left-lateral, right-lateral, left-medial, right-medial, dorsal, ventral, anterior,
+    /// posterior (3D surfaces); axial, coronal, sagittal, ortho (slices through the crosshair);
+    /// 3d (the session's camera). Default: the session's camera, or slices when only volumes
+    /// are open.
+    #[arg(long, value_parser = parse_figure_view)]
+    pub view: Option<FigureView>,
+    /// Crosshair (slice position) in world millimetres, X,Y,Z.
+    #[arg(long, value_parser = parse_point, allow_hyphen_values = true)]
+    pub at: Option<glam::Vec3>,
     /// Image size in pixels, WxH.
     #[arg(long, default_value = "1600x1200", value_parser = parse_size)]
     pub size: [u32; 2],
     /// Transparent background (RGBA PNG).
     #[arg(long)]
     pub transparent: bool,
-    /// Draw a colorbar for the top scalar overlay.
+    /// Draw a colorbar for the top scalar overlay or statistical map.
     #[arg(long)]
     pub colorbar: bool,
     /// Time in seconds for animated overlays (the demo's activation).
@@ -36,19 +85,58 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     let gpu = crate::render::GpuContext::headless()?;
     crate::render::context::check_image_size(&gpu.device, args.size)?;
     let mut session = build_session(&args.files, args.scene.as_ref())?;
-    if let Some(view) = args.view {
-        session.scene.camera = CameraState::from_view(view);
-    }
     if let Some(t) = args.time {
         session.scene.time_secs = t;
+    }
+    if let Some(at) = args.at {
+        session.scene.cursor_mm = Some(at);
     }
     if args.colorbar {
         session.scene.colorbar = true;
     } else if args.scene.is_none() {
         session.scene.colorbar = false;
     }
-    let image = crate::ui::figure::render_figure(&gpu, &mut session, args.size, args.transparent)
-        .map_err(CliError::other)?;
+    let only_volumes = session.scene.surfaces.is_empty() && !session.scene.volumes.is_empty();
+    let view = args
+        .view
+        .unwrap_or(if only_volumes && args.scene.is_none() {
+            FigureView::Ortho
+        } else {
+            FigureView::ThreeD
+        });
+    if view == FigureView::ThreeD && only_volumes && args.scene.is_none() {
+        // A 3D figure of volumes alone: the first one volume-rendered.
+        session.scene.slices_in_3d = false;
+        if let Some(first) = session.scene.volumes.first_mut() {
+            first.render_3d = true;
+        }
+    }
+    let figure = |session: &mut crate::session::Session| match view {
+        FigureView::Slice(axis) => {
+            crate::ui::figure::render_slices(&gpu, session, args.size, &[axis], args.transparent)
+        }
+        FigureView::Ortho => crate::ui::figure::render_slices(
+            &gpu,
+            session,
+            args.size,
+            &SliceAxis::ALL,
+            args.transparent,
+        ),
+        FigureView::Surface(v) => {
+            session.scene.camera = CameraState::from_view(v);
+            crate::ui::figure::render_figure(&gpu, session, args.size, args.transparent)
+        }
+        FigureView::ThreeD => {
+            crate::ui::figure::render_figure(&gpu, session, args.size, args.transparent)
+        }
+    };
+    let image = figure(&mut session).map_err(|e| {
+        if e.contains("need a volume") {
+            CliError::input(e)
+        } else {
+            CliError::other(e)
+        }
+    })?;
     save_png(&image, &args.output)
 }
 

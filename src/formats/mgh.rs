@@ -1,20 +1,25 @@
 //! FreeSurfer MGH volumes and their gzipped form MGZ (`.mgh`, `.mgz`): big-endian header, data at
-//! byte 284, voxel types uchar, int, float, short and ushort.
+//! byte 284, voxel types uchar, int, float, short and ushort, then an optional footer whose first
+//! value is the repetition time TR in milliseconds.
 //!
 //! The affine is nibabel's `MGHHeader.get_affine()`: direction cosines times voxel sizes, with the
 //! centre offset `Pxyz_c` placed at half the dimensions (nibabel's default transform when
 //! `goodRASFlag` is 0). A file shaped like per-vertex data (height = depth = 1) becomes a scalar
-//! overlay with one frame per MGH frame; anything else a [`Volume`] holding frame 0 (the
-//! [`ArrayInfo`] reports the full shape and the range and mean of all frames).
+//! overlay with one frame per MGH frame; anything else a [`Volume`] holding every frame in the
+//! stored type (read straight into place, byte order fixed in place), with `frame_secs` from TR
+//! when there are several frames. The [`ArrayInfo`] reports the full shape and the range and
+//! mean of all frames.
 //!
-//! What it does not do: the optional footer (TR, flip angle, TE, TI, FoV, tags) is ignored.
+//! What it does not do: the rest of the footer (flip angle, TE, TI, FoV, tags) is ignored.
 
 use std::path::Path;
 
 use glam::{DMat4, DVec4};
 
-use super::{ArrayInfo, FormatError, Loaded, read_maybe_gzipped};
-use crate::model::{Overlay, OverlayData, Volume};
+use super::nifti::Dtype;
+use super::voxel_io::{self, Stream, open_stream};
+use super::{ArrayInfo, FormatError, Loaded, MAX_DECODED_BYTES};
+use crate::model::{Overlay, OverlayData, Volume, Voxels};
 
 /// Byte offset of the voxel data.
 pub const DATA_OFFSET: usize = 284;
@@ -74,19 +79,35 @@ pub fn read_per_vertex(path: &Path) -> Result<Loaded, FormatError> {
 }
 
 fn read_as(path: &Path, per_vertex: Option<bool>) -> Result<Loaded, FormatError> {
-    let bytes = read_maybe_gzipped(path)?;
-    let header = parse_header(&bytes).map_err(|p| FormatError::invalid(path, p))?;
+    let mut stream = open_stream(path, "MGH")?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    read_stream(&mut stream, name, per_vertex).map_err(|p| FormatError::invalid(path, p))
+}
+
+/// Reads the header, every frame and the footer's TR from a stream.
+fn read_stream(
+    stream: &mut Stream,
+    name: String,
+    per_vertex: Option<bool>,
+) -> Result<Loaded, String> {
+    let mut head = [0u8; DATA_OFFSET];
+    let got = stream.read_full(&mut head)?;
+    let header = parse_header(&head[..got])?;
     let per_vertex = per_vertex.unwrap_or_else(|| header.looks_per_vertex());
-    let (values, info) =
-        decode(&bytes, &header, per_vertex).map_err(|p| FormatError::invalid(path, p))?;
+    let total = header.dims.iter().product::<usize>();
+    if got < DATA_OFFSET {
+        return Err(format!(
+            "truncated: header promises {total} values, data holds 0"
+        ));
+    }
+    let (voxels, info, tr_ms) = decode(stream, &header, per_vertex)?;
     Ok(if per_vertex {
-        per_vertex_loaded(&header, values, info, name)
+        per_vertex_loaded(&header, voxels, info, name)
     } else {
-        volume_loaded(&header, values, info, name)
+        volume_loaded(&header, voxels, info, name, tr_ms)
     })
 }
 
@@ -172,79 +193,90 @@ fn affine(h: &MghHeader) -> DMat4 {
     )
 }
 
-/// Decodes frame 0 (or every frame, for per-vertex data) and summarises all frames.
-fn decode(bytes: &[u8], h: &MghHeader, all_frames: bool) -> Result<(Vec<f32>, ArrayInfo), String> {
-    let per_frame = h.n_voxels_per_frame();
+/// The stored type of an MGH data type code (already validated by [`parse_header`]).
+fn dtype(data_type: i32) -> Dtype {
+    match data_type {
+        0 => Dtype::U8,
+        1 => Dtype::I32,
+        4 => Dtype::I16,
+        10 => Dtype::U16,
+        _ => Dtype::F32,
+    }
+}
+
+/// Reads every frame (the stream is just past the header) and summarises them; also the TR in
+/// milliseconds from the footer, when present.
+fn decode(
+    stream: &mut Stream,
+    h: &MghHeader,
+    per_vertex: bool,
+) -> Result<(Voxels, ArrayInfo, Option<f64>), String> {
     let total: usize = h.dims.iter().product();
     let size = h.bytes_per_voxel();
-    let available = bytes.len().saturating_sub(DATA_OFFSET) / size;
-    if available < total {
+    let data_bytes = (total as u64).saturating_mul(size as u64);
+    if let Some(len) = stream.plain_len {
+        let available = len.saturating_sub(DATA_OFFSET as u64) / size as u64;
+        if available < total as u64 {
+            return Err(format!(
+                "truncated: header promises {total} values, data holds {available}"
+            ));
+        }
+    } else if data_bytes.saturating_add(DATA_OFFSET as u64) > MAX_DECODED_BYTES {
         return Err(format!(
-            "truncated: header promises {total} values, data holds {available}"
+            "the header promises {total} values ({:.1} GiB), more than the 4 GiB Glia decompresses",
+            data_bytes as f64 / (1u64 << 30) as f64
         ));
     }
-    let data = &bytes[DATA_OFFSET..DATA_OFFSET + total * size];
-    let keep = if all_frames { total } else { per_frame };
-    let mut values = Vec::with_capacity(keep);
-    let (mut min, mut max, mut sum, mut count) = (f64::INFINITY, f64::NEG_INFINITY, 0.0, 0u64);
-    for (i, v) in voxels(data, h.data_type).enumerate() {
-        if v.is_finite() {
-            min = min.min(v);
-            max = max.max(v);
-            sum += v;
-            count += 1;
-        }
-        if i < keep {
-            values.push(v as f32);
-        }
-    }
-    let empty = count == 0;
+    let likely = stream.size_hint.map_or(1 << 20, |hint| {
+        hint.saturating_sub(DATA_OFFSET as u64) / size as u64
+    });
+    let likely = usize::try_from(likely).unwrap_or(usize::MAX);
+    let (voxels, stats) = voxel_io::read_voxels(stream, dtype(h.data_type), true, total, likely)?;
+    let mut footer = [0u8; 4];
+    let tr_ms = (stream.read_full(&mut footer)? == 4).then(|| f32::from_be_bytes(footer) as f64);
+    stream.check_gzip_end()?;
+    let (min, max, mean) = stats.summary(None);
     let info = ArrayInfo {
-        intent: if all_frames { "per-vertex" } else { "volume" }.into(),
+        intent: if per_vertex { "per-vertex" } else { "volume" }.into(),
         shape: h.shape(),
-        min: if empty { f64::NAN } else { min },
-        max: if empty { f64::NAN } else { max },
-        mean: (!empty).then(|| sum / count as f64),
+        min,
+        max,
+        mean,
     };
-    Ok((values, info))
+    Ok((voxels, info, tr_ms))
 }
 
-fn voxels(data: &[u8], data_type: i32) -> Box<dyn Iterator<Item = f64> + '_> {
-    match data_type {
-        0 => Box::new(data.iter().map(|&b| b as f64)),
-        4 => Box::new(
-            data.chunks_exact(2)
-                .map(|b| i16::from_be_bytes([b[0], b[1]]) as f64),
-        ),
-        10 => Box::new(
-            data.chunks_exact(2)
-                .map(|b| u16::from_be_bytes([b[0], b[1]]) as f64),
-        ),
-        1 => Box::new(
-            data.chunks_exact(4)
-                .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]) as f64),
-        ),
-        _ => Box::new(
-            data.chunks_exact(4)
-                .map(|b| f32::from_be_bytes([b[0], b[1], b[2], b[3]]) as f64),
-        ),
-    }
-}
-
-fn volume_loaded(h: &MghHeader, data: Vec<f32>, info: ArrayInfo, name: String) -> Loaded {
+fn volume_loaded(
+    h: &MghHeader,
+    voxels: Voxels,
+    info: ArrayInfo,
+    name: String,
+    tr_ms: Option<f64>,
+) -> Loaded {
+    let n_frames = h.dims[3];
+    let frame_secs = tr_ms
+        .filter(|&tr| n_frames > 1 && tr.is_finite() && tr > 0.0)
+        .map(|tr| tr / 1000.0);
     Loaded {
         volume: Some(Volume {
             name,
             dims: [h.dims[0], h.dims[1], h.dims[2]],
-            data,
+            n_frames,
+            voxels,
+            scaling: None,
             world_from_voxel: h.world_from_voxel,
+            frame_secs,
         }),
         arrays: vec![info],
         ..Default::default()
     }
 }
 
-fn per_vertex_loaded(h: &MghHeader, values: Vec<f32>, info: ArrayInfo, name: String) -> Loaded {
+fn per_vertex_loaded(h: &MghHeader, voxels: Voxels, info: ArrayInfo, name: String) -> Loaded {
+    let values = match voxels {
+        Voxels::F32(v) => v,
+        other => (0..other.len()).map(|i| other.raw(i) as f32).collect(),
+    };
     Loaded {
         overlays: vec![Overlay {
             name,
@@ -262,6 +294,25 @@ fn per_vertex_loaded(h: &MghHeader, values: Vec<f32>, info: ArrayInfo, name: Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn from_bytes(bytes: &[u8], per_vertex: Option<bool>) -> Result<Loaded, String> {
+        read_stream(&mut Stream::of_bytes(bytes), "t".into(), per_vertex)
+    }
+
+    #[test]
+    fn frames_and_tr_from_the_footer() {
+        let data: Vec<u8> = (0..16u16).flat_map(|v| v.to_be_bytes()).collect();
+        let mut bytes = mgh_bytes([2, 2, 2, 2], 10, &data);
+        bytes.extend(2000f32.to_be_bytes()); // TR in ms
+        bytes.extend([0u8; 12]);
+        let v = from_bytes(&bytes, None).unwrap().volume.unwrap();
+        assert_eq!(
+            (v.dims, v.n_frames, v.frame_secs),
+            ([2, 2, 2], 2, Some(2.0))
+        );
+        assert_eq!(v.voxels, Voxels::U16((0..16).collect()));
+        assert_eq!(v.frame_f32(1)[0], 8.0);
+    }
 
     fn mgh_bytes(dims: [i32; 4], data_type: i32, data: &[u8]) -> Vec<u8> {
         let mut b = vec![0u8; DATA_OFFSET];
@@ -284,8 +335,11 @@ mod tests {
         assert_eq!(m[1][..3], [0.0, 0.0, 1.0]);
         assert_eq!(m[2][..3], [0.0, -1.0, 0.0]);
         assert_eq!(m[3][..3], [1.0, 1.0, -1.0]);
-        let (values, info) = decode(&bytes, &h, false).unwrap();
-        assert_eq!(values, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        let loaded = from_bytes(&bytes, None).unwrap();
+        let v = loaded.volume.unwrap();
+        assert_eq!(v.voxels, Voxels::U8(vec![1, 2, 3, 4, 5, 6, 7, 8]));
+        assert_eq!((v.n_frames, v.frame_secs), (1, None));
+        let info = &loaded.arrays[0];
         assert_eq!((info.min, info.max, info.mean), (1.0, 8.0, Some(4.5)));
     }
 
@@ -295,9 +349,15 @@ mod tests {
         let bytes = mgh_bytes([2, 1, 1, 1], 4, &shorts);
         let h = parse_header(&bytes).unwrap();
         assert!(h.looks_per_vertex());
-        assert_eq!(decode(&bytes, &h, true).unwrap().0, vec![-3.0, 7.0]);
+        let loaded = from_bytes(&bytes, None).unwrap();
+        let OverlayData::Scalar { values, .. } = &loaded.overlays[0].data else {
+            panic!("not scalar")
+        };
+        assert_eq!(values, &[-3.0, 7.0]);
+        let volume = from_bytes(&bytes, Some(false)).unwrap().volume.unwrap();
+        assert_eq!(volume.voxels, Voxels::I16(vec![-3, 7]));
         assert!(
-            decode(&bytes[..bytes.len() - 1], &h, true)
+            from_bytes(&bytes[..bytes.len() - 1], None)
                 .unwrap_err()
                 .contains("promises 2 values, data holds 1")
         );
@@ -319,9 +379,8 @@ mod tests {
         let absurd = mgh_bytes([i32::MAX, i32::MAX, i32::MAX, i32::MAX], 3, &[0; 8]);
         assert!(parse_header(&absurd).unwrap_err().contains("absurd"));
         let huge = mgh_bytes([10000, 10000, 1000, 1], 3, &[0; 8]);
-        let h = parse_header(&huge).unwrap();
         assert!(
-            decode(&huge, &h, false)
+            from_bytes(&huge, None)
                 .unwrap_err()
                 .contains("data holds 2")
         );

@@ -7,12 +7,14 @@
 
 pub mod freesurfer;
 pub mod gifti;
+pub mod lut;
 pub mod mesh_obj;
 pub mod mesh_ply;
 pub mod mesh_stl;
 pub mod mgh;
 pub mod nifti;
 pub mod registry;
+pub(crate) mod voxel_io;
 
 pub use registry::{FileKind, detect, load, load_per_vertex};
 

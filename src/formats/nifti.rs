@@ -1,22 +1,24 @@
 //! NIfTI-1 and NIfTI-2 volumes (`.nii`, `.nii.gz`, `.hdr`/`.img` pairs, either byte order), and
 //! Analyze 7.5 `.hdr`/`.img` pairs (a `.hdr` without a NIfTI magic string).
 //!
-//! The header parsers are our own (the `nifti` crate reads NIfTI-1 only). Data are streamed
-//! straight into `f32` with `scl_slope`/`scl_inter` applied as nibabel applies them, so peak memory
-//! is one frame of `f32` plus a small buffer, gzipped or not. The affine follows nibabel's
-//! `img.affine` exactly: sform, else qform, else the base affine from `pixdim`.
+//! The header parsers are our own (the `nifti` crate reads NIfTI-1 only). Every frame is kept in
+//! the file's own type (int16 stays `i16`; int64/uint64 become `f64`), read straight into its
+//! final storage by `formats::voxel_io`, so peak memory is the decoded data (gzipped or
+//! not). `scl_slope`/`scl_inter` become [`Volume::scaling`], applied on read as nibabel applies
+//! them. The affine follows nibabel's `img.affine` exactly: sform, else qform, else the base
+//! affine from `pixdim`. The [`ArrayInfo`] reports the full shape and the range and mean of the
+//! scaled values of all frames.
 //!
 //! What it does not do: complex, float128 and 1-bit data (an "unsupported" error); NIfTI
-//! extensions are skipped; [`Volume`] keeps frame 0 of a 4D (or higher) image, while the
-//! [`ArrayInfo`] reports the full shape and the range and mean of all frames. RGB24/RGBA32 voxels
-//! become luminance (0.299 R + 0.587 G + 0.114 B, alpha ignored).
+//! extensions are skipped. RGB24/RGBA32 voxels become `u8` luminance (0.299 R + 0.587 G +
+//! 0.114 B, rounded; alpha ignored).
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use glam::{DMat4, DVec4};
 
+use super::voxel_io::{self, Stream, open_stream, read_full};
 use super::{ArrayInfo, FormatError, Loaded, MAX_DECODED_BYTES};
 use crate::model::Volume;
 
@@ -29,7 +31,7 @@ pub enum NiftiVersion {
     Nifti2,
 }
 
-/// Voxel types Glia reads. Everything is converted to `f32`.
+/// Voxel types Glia reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dtype {
     U8,
@@ -151,13 +153,31 @@ impl NiftiHeader {
     }
 
     /// `(slope, intercept)` when the data are scaled, as nibabel's `get_slope_inter`: a slope of 0
-    /// or a non-finite slope means no scaling (Analyze files are never scaled).
+    /// or a non-finite slope means no scaling (Analyze files are never scaled), and so does the
+    /// identity (1, 0).
     pub fn scaling(&self) -> Option<(f64, f64)> {
         let usable = self.version != NiftiVersion::Analyze
             && self.scl_slope != 0.0
             && self.scl_slope.is_finite()
-            && self.scl_inter.is_finite();
+            && self.scl_inter.is_finite()
+            && (self.scl_slope, self.scl_inter) != (1.0, 0.0);
         usable.then_some((self.scl_slope, self.scl_inter))
+    }
+
+    /// Seconds between frames: `pixdim[4]` in the time unit of `xyzt_units` (seconds when the
+    /// unit is unset), for images with a fourth dimension and a positive step.
+    pub fn frame_secs(&self) -> Option<f64> {
+        if self.shape.len() < 4 {
+            return None;
+        }
+        let per_unit = match self.xyzt_units & 0x38 {
+            0 | 8 => 1.0,
+            16 => 1e-3,
+            24 => 1e-6,
+            _ => return None, // Hz, ppm, rad/s: not a time step
+        };
+        let step = self.pixdim[4];
+        (step.is_finite() && step > 0.0).then_some(step * per_unit)
     }
 
     /// `pixdim[1..4]`, the voxel size nibabel's `get_zooms()[:3]` reports.
@@ -188,14 +208,14 @@ impl NiftiHeader {
     }
 }
 
-/// Reads a NIfTI image: the volume (frame 0) and one [`ArrayInfo`] describing the whole image.
+/// Reads a NIfTI image: the volume (all frames) and one [`ArrayInfo`] describing it.
 pub fn read(path: &Path) -> Result<Loaded, FormatError> {
     let files = PairPaths::of(path)?;
-    let mut header_stream = open_stream(&files.header)?;
+    let mut header_stream = open_stream(&files.header, "NIfTI")?;
     let header =
         parse_header(&mut header_stream.reader, files.is_pair).map_err(|p| p.at(&files.header))?;
     let mut data_stream = match (&files.image, header.is_pair) {
-        (Some(image), true) => open_stream(image)?,
+        (Some(image), true) => open_stream(image, "NIfTI")?,
         (None, true) => {
             return Err(FormatError::invalid(
                 path,
@@ -222,30 +242,14 @@ pub fn read(path: &Path) -> Result<Loaded, FormatError> {
 /// Reads the header alone (for a pair, the `.hdr`).
 pub fn read_header(path: &Path) -> Result<NiftiHeader, FormatError> {
     let files = PairPaths::of(path)?;
-    let mut stream = open_stream(&files.header)?;
+    let mut stream = open_stream(&files.header, "NIfTI")?;
     parse_header(&mut stream.reader, files.is_pair).map_err(|p| p.at(&files.header))
 }
 
 /// Reads a single-file NIfTI image held in memory (gzipped or not), e.g. one compiled into the
 /// binary. `name` names the volume and appears in nothing else.
 pub fn read_bytes(bytes: &[u8], name: &str) -> Result<Volume, String> {
-    let mut stream = if bytes.starts_with(&GZIP_MAGIC) {
-        let gz = flate2::read::MultiGzDecoder::new(bytes).take(MAX_DECODED_BYTES);
-        let trailer = bytes.len().checked_sub(4).map(|at| &bytes[at..]);
-        Stream {
-            reader: Box::new(gz),
-            plain_len: None,
-            size_hint: gzip_size_hint(bytes.len() as u64, trailer),
-            gzipped: true,
-        }
-    } else {
-        Stream {
-            reader: Box::new(bytes),
-            plain_len: Some(bytes.len() as u64),
-            size_hint: Some(bytes.len() as u64),
-            gzipped: false,
-        }
-    };
+    let mut stream = Stream::of_bytes(bytes);
     let header = parse_header(&mut stream.reader, false).map_err(|p| p.message())?;
     if header.is_pair {
         return Err("this is a header-only NIfTI (.hdr); its data are in a separate .img".into());
@@ -284,8 +288,6 @@ fn invalid<T>(message: impl Into<String>) -> Result<T, Problem> {
 
 // ---------------------------------------------------------------------------------------------
 // Files and streams
-
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Where the header and the data of an image live.
 struct PairPaths {
@@ -340,76 +342,6 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
-}
-
-/// A byte stream over a file or buffer, gunzipped if it starts with the gzip magic.
-struct Stream<'a> {
-    reader: Box<dyn Read + 'a>,
-    /// The total length when not gzipped (what is left after the header is known exactly).
-    plain_len: Option<u64>,
-    /// Likely decompressed length, to size buffers (never more than the data could hold).
-    size_hint: Option<u64>,
-    gzipped: bool,
-}
-
-/// Decompressed size a gzip stream probably has: its ISIZE trailer, capped by what deflate can
-/// expand the compressed bytes to, so a lying file cannot make us reserve much.
-fn gzip_size_hint(compressed_len: u64, trailer: Option<&[u8]>) -> Option<u64> {
-    let t = trailer?;
-    let isize = u32::from_le_bytes([t[0], t[1], t[2], t[3]]) as u64;
-    Some(isize.min(compressed_len.saturating_mul(1032)))
-}
-
-fn file_trailer(file: &mut File) -> Option<[u8; 4]> {
-    use std::io::{Seek, SeekFrom};
-    let mut t = [0u8; 4];
-    file.seek(SeekFrom::End(-4)).ok()?;
-    file.read_exact(&mut t).ok()?;
-    file.seek(SeekFrom::Start(0)).ok()?;
-    Some(t)
-}
-
-fn open_stream(path: &Path) -> Result<Stream<'static>, FormatError> {
-    let mut file = File::open(path).map_err(|e| FormatError::io(path, e))?;
-    let meta = file.metadata().map_err(|e| FormatError::io(path, e))?;
-    let trailer = file_trailer(&mut file);
-    if meta.is_dir() {
-        return Err(FormatError::invalid(path, "is a folder, not a NIfTI file"));
-    }
-    let mut buffered = BufReader::with_capacity(1 << 16, file);
-    let start = buffered.fill_buf().map_err(|e| FormatError::io(path, e))?;
-    Ok(if start.starts_with(&GZIP_MAGIC) {
-        Stream {
-            reader: Box::new(
-                flate2::bufread::MultiGzDecoder::new(buffered).take(MAX_DECODED_BYTES),
-            ),
-            plain_len: None,
-            size_hint: gzip_size_hint(meta.len(), trailer.as_ref().map(|t| &t[..])),
-            gzipped: true,
-        }
-    } else {
-        Stream {
-            reader: Box::new(buffered),
-            plain_len: Some(meta.len()),
-            size_hint: Some(meta.len()),
-            gzipped: false,
-        }
-    })
-}
-
-/// Reads until `buf` is full or the stream ends; returns how many bytes were read.
-fn read_full(reader: &mut dyn Read, buf: &mut [u8], gzipped: bool) -> Result<usize, Problem> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if gzipped => return invalid(format!("corrupt or truncated gzip data ({e})")),
-            Err(e) => return invalid(format!("read error ({e})")),
-        }
-    }
-    Ok(filled)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +407,7 @@ struct RawHeader {
 /// (348 or 540 bytes in).
 fn parse_header(reader: &mut dyn Read, expect_pair: bool) -> Result<NiftiHeader, Problem> {
     let mut bytes = vec![0u8; 540];
-    let got = read_full(reader, &mut bytes[..4], false)?;
+    let got = read_full(reader, &mut bytes[..4], false).map_err(Problem::Invalid)?;
     if got < 4 {
         return invalid("file too short to be NIfTI (no header)");
     }
@@ -490,7 +422,7 @@ fn parse_header(reader: &mut dyn Read, expect_pair: bool) -> Result<NiftiHeader,
             ));
         }
     };
-    let got = read_full(reader, &mut bytes[4..size], false)?;
+    let got = read_full(reader, &mut bytes[4..size], false).map_err(Problem::Invalid)?;
     if got < size - 4 {
         return invalid(format!(
             "truncated header: {} of {size} header bytes present",
@@ -748,37 +680,7 @@ fn base_affine(h: &NiftiHeader) -> DMat4 {
 // ---------------------------------------------------------------------------------------------
 // Data
 
-/// Finite minimum, maximum and sum of the scaled values.
-#[derive(Clone, Copy, Debug)]
-struct Stats {
-    min: f64,
-    max: f64,
-    sum: f64,
-    count: u64,
-}
-
-impl Default for Stats {
-    fn default() -> Self {
-        Stats {
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-            sum: 0.0,
-            count: 0,
-        }
-    }
-}
-
-/// How the raw values become `f32`.
-#[derive(Clone, Copy)]
-struct Decoding {
-    dtype: Dtype,
-    big_endian: bool,
-    slope: f64,
-    inter: f64,
-}
-
-/// Skips to the data, checks there is enough of it, and decodes frame 0 (kept) and the other
-/// frames (only summarised).
+/// Skips to the data, checks there is enough of it, and reads every frame in its stored type.
 fn decode_volume(
     stream: &mut Stream,
     header: &NiftiHeader,
@@ -795,54 +697,52 @@ fn decode_volume(
     if let Some(len) = stream.plain_len {
         check_plain_length(len, header.vox_offset, n_total, size)?;
     }
-    skip(
-        stream,
-        header.vox_offset.saturating_sub(consumed),
-        header.vox_offset,
-    )?;
-    let (slope, inter) = match dtype {
-        Dtype::Rgb24 | Dtype::Rgba32 => (1.0, 0.0),
-        _ => header.scaling().unwrap_or((1.0, 0.0)),
-    };
-    let decoding = Decoding {
-        dtype,
-        big_endian: header.big_endian,
-        slope,
-        inter,
-    };
-    let per_frame = header.voxels_per_frame() as u64;
-    let mut stats = Stats::default();
+    let data_bytes = n_total.saturating_mul(size);
+    if stream.gzipped && data_bytes.saturating_add(header.vox_offset) > MAX_DECODED_BYTES {
+        return invalid(format!(
+            "the header promises {n_total} values ({:.1} GiB), more than the 4 GiB Glia decompresses",
+            data_bytes as f64 / (1u64 << 30) as f64
+        ));
+    }
+    let n = usize::try_from(n_total)
+        .map_err(|_| Problem::Invalid(format!("{n_total} values do not fit in memory")))?;
+    let to_skip = header.vox_offset.saturating_sub(consumed);
+    let skipped = stream.skip(to_skip).map_err(Problem::Invalid)?;
+    if skipped < to_skip {
+        return invalid(format!(
+            "the data should start at byte {}, beyond the end of the file",
+            header.vox_offset
+        ));
+    }
     let likely = stream
         .size_hint
         .map_or(1 << 20, |h| h.saturating_sub(header.vox_offset) / size);
-    let mut reader = ValueReader::new(stream, decoding, n_total);
-    let mut data = Vec::with_capacity(per_frame.min(likely) as usize);
-    reader.read_into(per_frame, &mut data, &mut stats)?;
-    let mut scratch = Vec::new();
-    while reader.done < n_total {
-        scratch.clear();
-        let n = (n_total - reader.done).min(CHUNK_VALUES);
-        reader.read_into(n, &mut scratch, &mut stats)?;
-    }
-    check_gzip_end(stream)?;
+    let likely = usize::try_from(likely).unwrap_or(usize::MAX);
+    let (voxels, stats) = voxel_io::read_voxels(stream, dtype, header.big_endian, n, likely)
+        .map_err(Problem::Invalid)?;
+    stream.check_gzip_end().map_err(Problem::Invalid)?;
+    let scaling = match dtype {
+        Dtype::Rgb24 | Dtype::Rgba32 => None,
+        _ => header.scaling(),
+    };
+    let (min, max, mean) = stats.summary(scaling);
+    let info = ArrayInfo {
+        intent: "volume".into(),
+        shape: header.shape.clone(),
+        min,
+        max,
+        mean,
+    };
     let volume = Volume {
         name,
         dims: header.dims3(),
-        data,
+        n_frames: header.n_frames(),
+        voxels,
+        scaling,
         world_from_voxel: header.world_from_voxel,
+        frame_secs: header.frame_secs(),
     };
-    Ok((volume, array_info(header, &stats)))
-}
-
-fn array_info(header: &NiftiHeader, stats: &Stats) -> ArrayInfo {
-    let empty = stats.count == 0;
-    ArrayInfo {
-        intent: "volume".into(),
-        shape: header.shape.clone(),
-        min: if empty { f64::NAN } else { stats.min },
-        max: if empty { f64::NAN } else { stats.max },
-        mean: (!empty).then(|| stats.sum / stats.count as f64),
-    }
+    Ok((volume, info))
 }
 
 fn check_plain_length(len: u64, vox_offset: u64, n_total: u64, size: u64) -> Result<(), Problem> {
@@ -860,221 +760,10 @@ fn check_plain_length(len: u64, vox_offset: u64, n_total: u64, size: u64) -> Res
     Ok(())
 }
 
-fn skip(stream: &mut Stream, n: u64, vox_offset: u64) -> Result<(), Problem> {
-    let skipped = io::copy(&mut (&mut stream.reader).take(n), &mut io::sink());
-    match skipped {
-        Ok(k) if k == n => Ok(()),
-        Ok(_) => invalid(format!(
-            "the data should start at byte {vox_offset}, beyond the end of the file"
-        )),
-        Err(e) if stream.gzipped => invalid(format!("corrupt or truncated gzip data ({e})")),
-        Err(e) => invalid(format!("read error ({e})")),
-    }
-}
-
-/// Reads a gzip stream to its end so that a cut-off file (missing its checksum) is noticed.
-fn check_gzip_end(stream: &mut Stream) -> Result<(), Problem> {
-    if !stream.gzipped {
-        return Ok(());
-    }
-    match io::copy(&mut stream.reader, &mut io::sink()) {
-        Ok(_) => Ok(()),
-        Err(e) => invalid(format!("corrupt or truncated gzip data ({e})")),
-    }
-}
-
-/// Values decoded per read (the buffer holds this many raw values).
-const CHUNK_VALUES: u64 = 1 << 18;
-
-/// Reads raw values in chunks and appends them, decoded, to a vector.
-struct ValueReader<'s, 'a> {
-    stream: &'s mut Stream<'a>,
-    decoding: Decoding,
-    buffer: Vec<u8>,
-    /// Values read so far, and promised in all.
-    done: u64,
-    total: u64,
-}
-
-impl<'s, 'a> ValueReader<'s, 'a> {
-    fn new(stream: &'s mut Stream<'a>, decoding: Decoding, total: u64) -> Self {
-        let chunk = CHUNK_VALUES.min(total.max(1)) as usize;
-        ValueReader {
-            stream,
-            decoding,
-            buffer: vec![0; chunk * decoding.dtype.size_bytes()],
-            done: 0,
-            total,
-        }
-    }
-
-    fn read_into(&mut self, n: u64, out: &mut Vec<f32>, stats: &mut Stats) -> Result<(), Problem> {
-        let size = self.decoding.dtype.size_bytes();
-        let mut left = n;
-        while left > 0 {
-            let want = (left.min(CHUNK_VALUES) as usize) * size;
-            let got = read_full(
-                &mut self.stream.reader,
-                &mut self.buffer[..want],
-                self.stream.gzipped,
-            )?;
-            let whole = got / size;
-            decode_chunk(&self.buffer[..whole * size], self.decoding, out, stats);
-            self.done += whole as u64;
-            left -= whole as u64;
-            if got < want {
-                return invalid(format!(
-                    "truncated: header promises {} values, data holds {}",
-                    self.total, self.done
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn decode_chunk(bytes: &[u8], d: Decoding, out: &mut Vec<f32>, stats: &mut Stats) {
-    macro_rules! numbers {
-        ($t:ty, $convert:ident) => {
-            if d.big_endian {
-                $convert(bytes, out, stats, d, |b| <$t>::from_be_bytes(b).into())
-            } else {
-                $convert(bytes, out, stats, d, |b| <$t>::from_le_bytes(b).into())
-            }
-        };
-        ($t:ty) => {
-            if d.big_endian {
-                convert(bytes, out, stats, d, |b| <$t>::from_be_bytes(b) as f64)
-            } else {
-                convert(bytes, out, stats, d, |b| <$t>::from_le_bytes(b) as f64)
-            }
-        };
-    }
-    match d.dtype {
-        Dtype::U8 => numbers!(u8, convert_small_int),
-        Dtype::I8 => numbers!(i8, convert_small_int),
-        Dtype::I16 => numbers!(i16, convert_small_int),
-        Dtype::U16 => numbers!(u16, convert_small_int),
-        Dtype::I32 => numbers!(i32, convert_small_int),
-        Dtype::U32 => numbers!(u32, convert_small_int),
-        Dtype::I64 => numbers!(i64),
-        Dtype::U64 => numbers!(u64),
-        Dtype::F32 => numbers!(f32),
-        Dtype::F64 => numbers!(f64),
-        Dtype::Rgb24 => convert(bytes, out, stats, d, |b: [u8; 3]| {
-            luminance(b[0], b[1], b[2])
-        }),
-        Dtype::Rgba32 => convert(bytes, out, stats, d, |b: [u8; 4]| {
-            luminance(b[0], b[1], b[2])
-        }),
-    }
-}
-
-/// Integers of up to 32 bits: statistics in integer arithmetic (exact, and the loop vectorises),
-/// then scaled once: min/max/sum of `slope·x + inter` follow from those of `x`.
-#[inline(always)]
-fn convert_small_int<const N: usize>(
-    bytes: &[u8],
-    out: &mut Vec<f32>,
-    stats: &mut Stats,
-    d: Decoding,
-    raw: impl Fn([u8; N]) -> i64,
-) {
-    let n = bytes.len() / N;
-    if n == 0 {
-        return;
-    }
-    let (slope, inter) = (d.slope, d.inter);
-    let (mut lo, mut hi, mut sum) = (i64::MAX, i64::MIN, 0i64);
-    let start = out.len();
-    out.resize(start + n, 0.0);
-    let unscaled = slope == 1.0 && inter == 0.0;
-    for (o, chunk) in out[start..].iter_mut().zip(bytes.chunks_exact(N)) {
-        let mut b = [0u8; N];
-        b.copy_from_slice(chunk);
-        let v = raw(b);
-        lo = lo.min(v);
-        hi = hi.max(v);
-        sum = sum.wrapping_add(v); // at most 2^18 values below 2^32 per chunk: cannot wrap
-        *o = if unscaled {
-            v as f32
-        } else {
-            (v as f64 * slope + inter) as f32
-        };
-    }
-    let (a, b) = (lo as f64 * slope + inter, hi as f64 * slope + inter);
-    stats.min = stats.min.min(a.min(b));
-    stats.max = stats.max.max(a.max(b));
-    stats.sum += sum as f64 * slope + inter * n as f64;
-    stats.count += n as u64;
-}
-
-fn luminance(r: u8, g: u8, b: u8) -> f64 {
-    0.299 * r as f64 + 0.587 * g as f64 + 0.114 * b as f64
-}
-
-/// Decodes, scales and summarises one chunk. Statistics live in locals (four partial sums break
-/// the addition chain) so the loop stays in registers; they are merged into `stats` at the end.
-#[inline(always)]
-fn convert<const N: usize>(
-    bytes: &[u8],
-    out: &mut Vec<f32>,
-    stats: &mut Stats,
-    d: Decoding,
-    raw: impl Fn([u8; N]) -> f64,
-) {
-    let (slope, inter) = (d.slope, d.inter);
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    let (mut s0, mut s1) = (0.0f64, 0.0f64);
-    let mut count = 0u64;
-    let start = out.len();
-    out.resize(start + bytes.len() / N, 0.0);
-    let mut pairs = out[start..]
-        .chunks_exact_mut(2)
-        .zip(bytes.chunks_exact(2 * N));
-    let value = |chunk: &[u8]| {
-        let mut b = [0u8; N];
-        b.copy_from_slice(chunk);
-        raw(b) * slope + inter
-    };
-    for (o, chunk) in &mut pairs {
-        let (v0, v1) = (value(&chunk[..N]), value(&chunk[N..]));
-        if v0.is_finite() && v1.is_finite() {
-            // Plain comparisons: both values are finite, so NaN-aware min/max is not needed.
-            let (small, large) = if v0 < v1 { (v0, v1) } else { (v1, v0) };
-            lo = if small < lo { small } else { lo };
-            hi = if large > hi { large } else { hi };
-            s0 += v0;
-            s1 += v1;
-            count += 2;
-        } else {
-            for v in [v0, v1].into_iter().filter(|v| v.is_finite()) {
-                (lo, hi, s0, count) = (lo.min(v), hi.max(v), s0 + v, count + 1);
-            }
-        }
-        o[0] = v0 as f32;
-        o[1] = v1 as f32;
-    }
-    if bytes.len() / N % 2 == 1 {
-        let v = value(&bytes[bytes.len() - N..]);
-        if v.is_finite() {
-            (lo, hi, s0, count) = (lo.min(v), hi.max(v), s0 + v, count + 1);
-        }
-        if let Some(last) = out.last_mut() {
-            *last = v as f32;
-        }
-    }
-    if count > 0 {
-        stats.min = stats.min.min(lo);
-        stats.max = stats.max.max(hi);
-        stats.sum += s0 + s1;
-        stats.count += count;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Voxels;
 
     /// A little-endian single-file NIfTI-1 header with the given shape and datatype.
     fn header1(dim: &[i16], datatype: i16, pixdim: [f32; 4]) -> Vec<u8> {
@@ -1106,7 +795,8 @@ mod tests {
         let m = v.world_from_voxel;
         assert_eq!(m.x_axis.x, -3.0);
         assert_eq!(m.w_axis.truncate().to_array(), [94.5, -94.5, -13.5]);
-        assert!(v.data.iter().all(|&x| x == 7.0));
+        assert_eq!(v.voxels, Voxels::U8(vec![7; 64 * 64 * 10]));
+        assert_eq!((v.n_frames, v.scaling, v.frame_secs), (1, None, None));
     }
 
     #[test]
@@ -1116,38 +806,42 @@ mod tests {
         set_f32(&mut file, 116, -1.0);
         file.extend_from_slice(&(-3i16).to_le_bytes());
         file.extend_from_slice(&(1000i16).to_le_bytes());
-        assert_eq!(read_bytes(&file, "t").unwrap().data, vec![-7.0, 1999.0]);
-        // A slope of 0 (or NaN) means "not scaled".
-        set_f32(&mut file, 112, 0.0);
-        assert_eq!(read_bytes(&file, "t").unwrap().data, vec![-3.0, 1000.0]);
-        set_f32(&mut file, 112, f32::NAN);
-        assert_eq!(read_bytes(&file, "t").unwrap().data, vec![-3.0, 1000.0]);
+        let v = read_bytes(&file, "t").unwrap();
+        assert_eq!(v.frame_f32(0), vec![-7.0, 1999.0]);
+        assert_eq!(v.voxels, Voxels::I16(vec![-3, 1000]));
+        assert_eq!(v.scaling, Some((2.0, -1.0)));
+        // A slope of 0 (or NaN), or the identity, means "not scaled".
+        for slope in [0.0, f32::NAN, 1.0] {
+            set_f32(&mut file, 112, slope);
+            set_f32(&mut file, 116, if slope == 1.0 { 0.0 } else { -1.0 });
+            let v = read_bytes(&file, "t").unwrap();
+            assert_eq!(v.frame_f32(0), vec![-3.0, 1000.0]);
+            assert_eq!(v.scaling, None);
+        }
     }
 
     #[test]
     fn every_datatype_decodes() {
-        let cases: [(i16, Vec<u8>, f32); 11] = [
-            (2, vec![200], 200.0),
-            (256, vec![0xff], -1.0),
-            (4, (-300i16).to_le_bytes().to_vec(), -300.0),
-            (512, 60000u16.to_le_bytes().to_vec(), 60000.0),
-            (8, (-70000i32).to_le_bytes().to_vec(), -70000.0),
-            (768, 4_000_000_000u32.to_le_bytes().to_vec(), 4e9),
-            (1024, (-5i64).to_le_bytes().to_vec(), -5.0),
-            (1280, 7u64.to_le_bytes().to_vec(), 7.0),
-            (16, 1.5f32.to_le_bytes().to_vec(), 1.5),
-            (64, (-2.25f64).to_le_bytes().to_vec(), -2.25),
-            (128, vec![100, 100, 100], 100.0),
+        let cases: [(i16, Vec<u8>, f32, &str); 12] = [
+            (2, vec![200], 200.0, "uint8"),
+            (256, vec![0xff], -1.0, "int8"),
+            (4, (-300i16).to_le_bytes().to_vec(), -300.0, "int16"),
+            (512, 60000u16.to_le_bytes().to_vec(), 60000.0, "uint16"),
+            (8, (-70000i32).to_le_bytes().to_vec(), -70000.0, "int32"),
+            (768, 4_000_000_000u32.to_le_bytes().to_vec(), 4e9, "uint32"),
+            (1024, (-5i64).to_le_bytes().to_vec(), -5.0, "float64"),
+            (1280, 7u64.to_le_bytes().to_vec(), 7.0, "float64"),
+            (16, 1.5f32.to_le_bytes().to_vec(), 1.5, "float32"),
+            (64, (-2.25f64).to_le_bytes().to_vec(), -2.25, "float64"),
+            (128, vec![100, 100, 100], 100.0, "uint8"),
+            (2304, vec![0, 0, 200, 255], 23.0, "uint8"),
         ];
-        for (code, bytes, expected) in cases {
+        for (code, bytes, expected, stored) in cases {
             let mut file = header1(&[1, 1, 1], code, [1.0; 4]);
             file.extend(bytes);
             let v = read_bytes(&file, "t").unwrap();
-            assert!(
-                (v.data[0] - expected).abs() < 1e-3,
-                "datatype {code}: {}",
-                v.data[0]
-            );
+            assert_eq!(v.value(0, 0), expected, "datatype {code}");
+            assert_eq!(v.voxels.type_name(), stored, "datatype {code}");
         }
     }
 
@@ -1164,7 +858,7 @@ mod tests {
         h.extend_from_slice(&(-2i16).to_be_bytes());
         h.extend_from_slice(&(513i16).to_be_bytes());
         let v = read_bytes(&h, "t").unwrap();
-        assert_eq!(v.data, vec![-2.0, 513.0]);
+        assert_eq!(v.voxels, Voxels::I16(vec![-2, 513]));
         assert_eq!(v.dims, [2, 1, 1]);
     }
 
@@ -1178,18 +872,48 @@ mod tests {
         let path = dir.path().join("nan.nii");
         std::fs::write(&path, &file).unwrap();
         let loaded = read(&path).unwrap();
-        let data = &loaded.volume.as_ref().unwrap().data;
+        let data = loaded.volume.as_ref().unwrap().frame_f32(0);
         assert!(data[1].is_nan() && data[2] == 4.0);
         let info = &loaded.arrays[0];
         assert_eq!((info.min, info.max, info.mean), (1.0, 4.0, Some(2.5)));
     }
 
     #[test]
-    fn four_d_keeps_frame_zero() {
+    fn four_d_keeps_every_frame() {
         let mut file = header1(&[2, 1, 1, 3], 2, [1.0; 4]);
         file.extend([1, 2, 3, 4, 5, 6]);
         let v = read_bytes(&file, "t").unwrap();
-        assert_eq!(v.data, vec![1.0, 2.0]);
+        assert_eq!((v.dims, v.n_frames), ([2, 1, 1], 3));
+        assert_eq!(v.voxels, Voxels::U8(vec![1, 2, 3, 4, 5, 6]));
+        assert_eq!(v.frame_f32(2), vec![5.0, 6.0]);
+        // No time step in the header: no frame duration.
+        assert_eq!(v.frame_secs, None);
+    }
+
+    #[test]
+    fn frame_secs_follow_the_time_unit() {
+        let mut file = header1(&[2, 1, 1, 2], 2, [1.0; 4]);
+        set_f32(&mut file, 76 + 16, 2500.0); // pixdim[4]
+        file.extend([1, 2, 3, 4]);
+        for (units, secs) in [
+            (0u8, Some(2500.0)),
+            (8 + 2, Some(2500.0)),
+            (16 + 2, Some(2.5)),
+            (24, Some(0.0025)),
+            (32, None),
+        ] {
+            file[123] = units;
+            assert_eq!(
+                read_bytes(&file, "t").unwrap().frame_secs,
+                secs,
+                "xyzt_units {units}"
+            );
+        }
+        // A 3D image has no frames to time.
+        let mut three_d = header1(&[2, 1, 1], 2, [1.0; 4]);
+        set_f32(&mut three_d, 76 + 16, 2.0);
+        three_d.extend([1, 2]);
+        assert_eq!(read_bytes(&three_d, "t").unwrap().frame_secs, None);
     }
 
     #[test]
@@ -1239,7 +963,7 @@ mod tests {
         gz.write_all(&file).unwrap();
         let gz = gz.finish().unwrap();
         let v = read_bytes(&gz, "t").unwrap();
-        assert_eq!(v.data[4095], 4095.0);
+        assert_eq!(v.value(0, 4095), 4095.0);
         for cut in [10, 100, gz.len() / 2, gz.len() - 5] {
             assert!(read_bytes(&gz[..cut], "t").is_err(), "cut at {cut}");
         }

@@ -3,13 +3,14 @@
 //!
 //! Adding a format means one [`FileKind`] variant, one line in `sniff` or `by_name`, and one
 //! arm in [`load`]. What it does not do: guess at content that matches no known format (an
-//! "unsupported" error lists what Glia reads).
+//! "unsupported" error lists what Glia reads), or open label tables (`.lut`, `.txt`, `.tsv`) on
+//! their own: [`lut`] reads them for the atlas they sit next to, and the error says so.
 
 use std::io::Read;
 use std::path::Path;
 
 use super::freesurfer::{self, FreeSurferKind};
-use super::{FormatError, Loaded, gifti, mesh_obj, mesh_ply, mesh_stl, mgh, nifti};
+use super::{FormatError, Loaded, gifti, lut, mesh_obj, mesh_ply, mesh_stl, mgh, nifti};
 
 /// What a file was recognised as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,8 +104,19 @@ pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
     };
     sniff(content, file_len, &name)
         .or_else(|| by_name(&name))
-        .ok_or_else(|| FormatError::unsupported(path, format!("unknown file type. {SUPPORTED}")))
+        .ok_or_else(|| {
+            if lut::looks_like_label_table(content, &name) {
+                FormatError::unsupported(path, LABEL_TABLE)
+            } else {
+                FormatError::unsupported(path, format!("unknown file type. {SUPPORTED}"))
+            }
+        })
 }
+
+/// Why a label table is not opened on its own.
+const LABEL_TABLE: &str = "a label table (region names and colours), not an image: Glia reads \
+    it with the atlas it belongs to when it lies next to it under the same name (aal.nii.gz with \
+    aal.nii.txt, aal.txt, aal.tsv or aal.lut)";
 
 /// Bytes looked at to recognise a file.
 const HEAD_BYTES: usize = 4096;

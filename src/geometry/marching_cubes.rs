@@ -64,7 +64,7 @@ pub fn isosurface_with_progress(
     let post_processing = opts.smoothing_iterations > 0 || opts.target_triangles.is_some();
     let cubes_share = if post_processing { 0.7 } else { 1.0 };
     let (voxel_positions, mut triangles) =
-        marching_cubes_with_progress(&volume.data, volume.dims, opts.level, &|f| {
+        marching_cubes_with_progress(&volume.frame_f32(0), volume.dims, opts.level, &|f| {
             progress(f * cubes_share)
         });
     let mut positions = to_world(&voxel_positions, volume.world_from_voxel);
@@ -975,12 +975,12 @@ mod tests {
     }
 
     fn sphere_in_volume(world_from_voxel: DMat4) -> Volume {
-        Volume {
-            name: "sphere".into(),
-            dims: [20; 3],
-            data: sphere_volume(20, Vec3::splat(9.5), 6.0),
+        Volume::from_f32(
+            "sphere",
+            [20; 3],
+            sphere_volume(20, Vec3::splat(9.5), 6.0),
             world_from_voxel,
-        }
+        )
     }
 
     #[test]

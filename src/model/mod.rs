@@ -15,8 +15,8 @@ pub mod volume;
 pub use colormap::Colormap;
 pub use overlay::{Label, LabelTable, Overlay, OverlayData};
 pub use scene::{
-    CameraState, LayerId, OverlayLayer, Scene, Source, StandardView, SurfaceLayer, Theme,
-    Threshold, UnderlayShading,
+    CameraState, LayerId, OverlayLayer, Scene, SliceAxis, Source, StandardView, SurfaceLayer,
+    Theme, Threshold, UnderlayShading, VolumeLayer, VolumeRole,
 };
 pub use surface::{Hemisphere, Surface};
-pub use volume::Volume;
+pub use volume::{Interpolation, Volume, Voxels};

@@ -25,7 +25,11 @@ pub enum Source {
     },
     /// The isosurface of a volume file at `level` (marching cubes).
     Isosurface { path: PathBuf, level: f32 },
-    /// Part of the built-in demo: `"left-hemisphere"`, `"right-hemisphere"`, `"activation"`.
+    /// A volume file sampled at the vertices of the surface the overlay is on, the largest
+    /// value within `depth_mm` along each normal (0: at the vertex).
+    Projection { path: PathBuf, depth_mm: f32 },
+    /// Part of the built-in demo: `"left-hemisphere"`, `"right-hemisphere"`, `"activation"`,
+    /// `"t1"`, `"statistic"`.
     Demo { name: String },
 }
 
@@ -54,7 +58,9 @@ impl Source {
 
     /// Resolves a relative file path against `base` (a session file's folder).
     fn resolve(&mut self, base: &std::path::Path) {
-        if let Source::File { path, .. } | Source::Isosurface { path, .. } = self
+        if let Source::File { path, .. }
+        | Source::Isosurface { path, .. }
+        | Source::Projection { path, .. } = self
             && path.is_relative()
         {
             *path = base.join(&*path);
@@ -64,7 +70,9 @@ impl Source {
     /// The file behind the source, if any.
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            Source::File { path, .. } | Source::Isosurface { path, .. } => Some(path),
+            Source::File { path, .. }
+            | Source::Isosurface { path, .. }
+            | Source::Projection { path, .. } => Some(path),
             Source::Demo { .. } => None,
         }
     }
@@ -85,6 +93,12 @@ impl Source {
             }
             Source::Isosurface { path, level } => format!(
                 "{} @ {level}",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+            Source::Projection { path, .. } => format!(
+                "{} on surface",
                 path.file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default()
@@ -160,6 +174,49 @@ pub struct SurfaceLayer {
     /// Set from the file or its name; medial views hide the other hemisphere.
     #[serde(default)]
     pub hemisphere: Option<Hemisphere>,
+}
+
+/// How a volume is shown by default; the user may change any setting afterwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VolumeRole {
+    /// Grey-scale anatomy, windowed 2nd–98th percentile.
+    Anatomy,
+    /// A statistical map over the anatomy: thresholded, diverging colours.
+    Statistic,
+    /// An atlas: integer labels coloured by their table, region names under the cursor.
+    Labels,
+}
+
+/// A volume shown in the slice views (and, on request, in 3D), drawn in list order: the first
+/// is the underlay, later ones are overlays resampled through their own affine.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VolumeLayer {
+    pub id: LayerId,
+    pub name: String,
+    pub source: Source,
+    pub visible: bool,
+    pub opacity: f32,
+    pub role: VolumeRole,
+    pub colormap: Colormap,
+    /// Values mapped to the colormap's ends (window/level of anatomy).
+    pub range: [f32; 2],
+    pub threshold: Threshold,
+    /// Clusters of supra-threshold voxels smaller than this (face, edge or corner connected) are
+    /// hidden; 0 keeps every voxel.
+    #[serde(default)]
+    pub min_cluster_voxels: usize,
+    #[serde(default)]
+    pub interpolation: crate::model::Interpolation,
+    /// Shown frame of a 4D series.
+    #[serde(default)]
+    pub frame: usize,
+    /// The label table of an atlas (FreeSurferColorLUT, MRIcron .txt/.lut, BIDS .tsv).
+    #[serde(default)]
+    pub labels: Option<Source>,
+    /// Ray-marched volume rendering in the 3D view.
+    #[serde(default)]
+    pub render_3d: bool,
 }
 
 /// The standard views of a brain figure. The camera looks at the brain from the named side.
@@ -259,6 +316,70 @@ impl std::str::FromStr for StandardView {
     }
 }
 
+/// The three orthogonal slice orientations of the world (RAS) axes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SliceAxis {
+    Axial,
+    Coronal,
+    Sagittal,
+}
+
+impl SliceAxis {
+    pub const ALL: [SliceAxis; 3] = [SliceAxis::Axial, SliceAxis::Coronal, SliceAxis::Sagittal];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SliceAxis::Axial => "axial",
+            SliceAxis::Coronal => "coronal",
+            SliceAxis::Sagittal => "sagittal",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SliceAxis::Axial => "Axial",
+            SliceAxis::Coronal => "Coronal",
+            SliceAxis::Sagittal => "Sagittal",
+        }
+    }
+
+    /// The world axis the slice is perpendicular to (0 = x, 1 = y, 2 = z).
+    pub fn normal_axis(self) -> usize {
+        match self {
+            SliceAxis::Axial => 2,
+            SliceAxis::Coronal => 1,
+            SliceAxis::Sagittal => 0,
+        }
+    }
+
+    /// World directions of the screen's right and up. Neurological convention: the subject's
+    /// right on the screen's right in axial and coronal views (radiological flips it); sagittal
+    /// views have anterior to the right, superior up.
+    pub fn screen_axes(self, radiological: bool) -> (Vec3, Vec3) {
+        let x = if radiological { -Vec3::X } else { Vec3::X };
+        match self {
+            SliceAxis::Axial => (x, Vec3::Y),
+            SliceAxis::Coronal => (x, Vec3::Z),
+            SliceAxis::Sagittal => (Vec3::Y, Vec3::Z),
+        }
+    }
+
+    /// The letter of the world direction nearest `d` (R/L, A/P, S/I).
+    pub fn direction_letter(d: Vec3) -> char {
+        let a = d.abs();
+        if a.x >= a.y && a.x >= a.z {
+            if d.x >= 0.0 { 'R' } else { 'L' }
+        } else if a.y >= a.z {
+            if d.y >= 0.0 { 'A' } else { 'P' }
+        } else if d.z >= 0.0 {
+            'S'
+        } else {
+            'I'
+        }
+    }
+}
+
 /// An orbit camera around `target_mm`.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CameraState {
@@ -329,6 +450,21 @@ pub struct Scene {
     pub colorbar: bool,
     #[serde(default)]
     pub surfaces: Vec<SurfaceLayer>,
+    #[serde(default)]
+    pub volumes: Vec<VolumeLayer>,
+    /// The crosshair shared by every view, world RAS+ millimetres.
+    #[serde(default)]
+    pub cursor_mm: Option<Vec3>,
+    /// Slice views shown as radiologists read them (the patient's left on the screen's right).
+    #[serde(default)]
+    pub radiological: bool,
+    /// The three slice planes through the crosshair in the 3D view.
+    #[serde(default)]
+    pub slices_in_3d: bool,
+    /// In volume rendering, hide what lies on the camera side of the crosshair along the view
+    /// direction (a clip plane through the crosshair).
+    #[serde(default)]
+    pub clip_at_cursor: bool,
     /// The next layer id to hand out: ids are never reused, even after a removal.
     #[serde(default)]
     pub next_id: LayerId,
@@ -343,6 +479,11 @@ impl Default for Scene {
             time_secs: 0.0,
             colorbar: true,
             surfaces: Vec::new(),
+            volumes: Vec::new(),
+            cursor_mm: None,
+            radiological: false,
+            slices_in_3d: false,
+            clip_at_cursor: false,
             next_id: 1,
         }
     }
@@ -355,6 +496,7 @@ impl Scene {
             .surfaces
             .iter()
             .flat_map(|s| std::iter::once(s.id).chain(s.overlays.iter().map(|o| o.id)))
+            .chain(self.volumes.iter().map(|v| v.id))
             .max()
             .unwrap_or(0);
         let id = self.next_id.max(in_use + 1);
@@ -374,6 +516,12 @@ impl Scene {
                 o.source.resolve(base);
             }
         }
+        for v in &mut self.volumes {
+            v.source.resolve(base);
+            if let Some(labels) = &mut v.labels {
+                labels.resolve(base);
+            }
+        }
     }
 
     pub fn surface(&self, id: LayerId) -> Option<&SurfaceLayer> {
@@ -382,6 +530,14 @@ impl Scene {
 
     pub fn surface_mut(&mut self, id: LayerId) -> Option<&mut SurfaceLayer> {
         self.surfaces.iter_mut().find(|s| s.id == id)
+    }
+
+    pub fn volume(&self, id: LayerId) -> Option<&VolumeLayer> {
+        self.volumes.iter().find(|v| v.id == id)
+    }
+
+    pub fn volume_mut(&mut self, id: LayerId) -> Option<&mut VolumeLayer> {
+        self.volumes.iter_mut().find(|v| v.id == id)
     }
 
     pub fn overlay(&self, id: LayerId) -> Option<&OverlayLayer> {
@@ -398,8 +554,13 @@ impl Scene {
             .find(|o| o.id == id)
     }
 
-    /// Removes a surface or an overlay; returns whether anything was removed.
+    /// Removes a surface, an overlay or a volume; returns whether anything was removed.
     pub fn remove(&mut self, id: LayerId) -> bool {
+        let volumes = self.volumes.len();
+        self.volumes.retain(|v| v.id != id);
+        if self.volumes.len() != volumes {
+            return true;
+        }
         let before = self.surfaces.len();
         self.surfaces.retain(|s| s.id != id);
         if self.surfaces.len() != before {

@@ -334,6 +334,14 @@ impl SurfaceRenderer {
             })
     }
 
+    pub fn device(&self) -> &wgpu::Device {
+        &self.device
+    }
+
+    pub fn queue(&self) -> &wgpu::Queue {
+        &self.queue
+    }
+
     /// Draws `surfaces` as seen by `camera` into `target` with full multisampling.
     pub fn draw(
         &mut self,
@@ -356,6 +364,25 @@ impl SurfaceRenderer {
         surfaces: &[SurfaceDraw<'_>],
         samples: u32,
     ) {
+        let samples = self.prepare(target, camera, surfaces, samples);
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        {
+            let mut pass = target.begin_pass(&mut encoder, background, samples);
+            self.record_opaque(&mut pass, surfaces, samples);
+            self.record_translucent(&mut pass, camera, surfaces, samples);
+        }
+        self.queue.submit([encoder.finish()]);
+    }
+
+    /// Uploads what changed (forgetting surfaces no longer drawn) and makes the pipelines for
+    /// `samples` exist. Returns the sample count the target really draws at.
+    pub fn prepare(
+        &mut self,
+        target: &mut ViewTarget,
+        camera: &Camera,
+        surfaces: &[SurfaceDraw<'_>],
+        samples: u32,
+    ) -> u32 {
         target.prepare(&self.device, samples);
         let samples = target.effective_samples(samples);
         for s in surfaces {
@@ -373,36 +400,66 @@ impl SurfaceRenderer {
         for s in surfaces {
             self.sync(s);
         }
+        samples
+    }
 
-        let (opaque, mut translucent): (Vec<&SurfaceDraw>, Vec<&SurfaceDraw>) = surfaces
+    /// Records the opaque surfaces (after [`SurfaceRenderer::prepare`] with the same list).
+    pub fn record_opaque(
+        &self,
+        pass: &mut wgpu::RenderPass<'_>,
+        surfaces: &[SurfaceDraw<'_>],
+        samples: u32,
+    ) {
+        pass.set_bind_group(0, &self.globals_bind_group, &[]);
+        for s in surfaces
             .iter()
-            .filter(|s| s.opacity > 0.0 && !s.triangles.is_empty())
-            .partition(|s| s.opacity >= 0.999);
+            .filter(|s| s.opacity >= 0.999 && !s.triangles.is_empty())
+        {
+            let (Some(gpu), Some(pipelines)) = (
+                self.surfaces.get(&s.id),
+                self.pipelines.get(&(samples, s.facing)),
+            ) else {
+                continue;
+            };
+            pass.set_pipeline(&pipelines.opaque);
+            gpu.draw(pass);
+        }
+    }
+
+    /// Records the translucent surfaces, back to front, each with its depth pre-pass.
+    pub fn record_translucent(
+        &self,
+        pass: &mut wgpu::RenderPass<'_>,
+        camera: &Camera,
+        surfaces: &[SurfaceDraw<'_>],
+        samples: u32,
+    ) {
+        let mut translucent: Vec<&SurfaceDraw> = surfaces
+            .iter()
+            .filter(|s| {
+                s.opacity > 0.0
+                    && s.opacity < 0.999
+                    && !s.triangles.is_empty()
+                    && self.surfaces.contains_key(&s.id)
+            })
+            .collect();
         translucent.sort_by(|a, b| {
             let d = |s: &SurfaceDraw| (self.surfaces[&s.id].centroid - camera.eye).length_squared();
             d(b).total_cmp(&d(a))
         });
-
-        let mut encoder = self.device.create_command_encoder(&Default::default());
-        {
-            let mut pass = target.begin_pass(&mut encoder, background, samples);
-            pass.set_bind_group(0, &self.globals_bind_group, &[]);
-            for s in opaque {
-                let gpu = &self.surfaces[&s.id];
-                let pipelines = &self.pipelines[&(samples, s.facing)];
-                pass.set_pipeline(&pipelines.opaque);
-                gpu.draw(&mut pass);
-            }
-            for s in translucent {
-                let gpu = &self.surfaces[&s.id];
-                let pipelines = &self.pipelines[&(samples, s.facing)];
-                pass.set_pipeline(&pipelines.depth_prepass);
-                gpu.draw(&mut pass);
-                pass.set_pipeline(&pipelines.translucent);
-                gpu.draw(&mut pass);
-            }
+        pass.set_bind_group(0, &self.globals_bind_group, &[]);
+        for s in translucent {
+            let (Some(gpu), Some(pipelines)) = (
+                self.surfaces.get(&s.id),
+                self.pipelines.get(&(samples, s.facing)),
+            ) else {
+                continue;
+            };
+            pass.set_pipeline(&pipelines.depth_prepass);
+            gpu.draw(pass);
+            pass.set_pipeline(&pipelines.translucent);
+            gpu.draw(pass);
         }
-        self.queue.submit([encoder.finish()]);
     }
 
     /// Brings the GPU copy of one surface up to date.

@@ -46,6 +46,7 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
 
     let mut session = Session::new(Scene {
         surfaces: Vec::new(),
+        volumes: Vec::new(),
         ..scene.clone()
     });
     let n = scene.surfaces.len().max(1) as f32;
@@ -76,6 +77,9 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
                     .map(|s| Arc::new(SurfaceData::new(s)))
                     .map_err(|e| e.to_string())
             }),
+            Source::Projection { .. } => {
+                Err(format!("{}: not a surface", layer.source.display_name()))
+            }
         };
         let data = match data {
             Ok(d) => d,
@@ -106,6 +110,16 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
         }
         progress((i + 1) as f32 / n);
     }
+    for layer in scene.volumes {
+        match super::volumes::reload_volume(&layer) {
+            Ok(data) => {
+                session.volumes.insert(layer.id, Arc::new(data));
+                session.scene.volumes.push(layer);
+                session.touch();
+            }
+            Err(e) => errors.push(e),
+        }
+    }
     (session, errors)
 }
 
@@ -135,6 +149,20 @@ fn load_overlay(
 ) -> Result<(), String> {
     let overlay = match &layer.source {
         Source::Demo { name } if name == crate::demo::ACTIVATION => None,
+        Source::Projection { path, depth_mm } => {
+            let loaded = files.get(path, false)?;
+            let volume = loaded
+                .volume
+                .as_ref()
+                .ok_or_else(|| format!("{}: holds no volume", path.display()))?;
+            let surface = session
+                .surface_data(surface)
+                .ok_or("the surface is gone")?
+                .clone();
+            Some(super::volumes::projection_overlay(
+                volume, 0, &surface, *depth_mm,
+            ))
+        }
         Source::File { path, item } => {
             let loaded = files.get(path, true)?;
             let overlay = loaded.overlays.get(*item).cloned().ok_or_else(|| {

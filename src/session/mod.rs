@@ -7,7 +7,8 @@
 
 mod data;
 mod load;
-mod prepare;
+pub mod prepare;
+mod volumes;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use glam::Vec3;
 pub use data::{KEY_FRAMES, OverlayValuesData, SurfaceData, next_key};
 pub use load::load_scene;
 pub use prepare::{Prepared, default_iso_level, is_underlay_file, prepare_files};
+pub use volumes::{VolumeData, reload_volume};
 
 use crate::formats::FormatError;
 use crate::geometry::orientation::Orientation;
@@ -36,6 +38,8 @@ pub struct Session {
     underlays: HashMap<LayerId, (u64, Arc<Vec<f32>>)>,
     /// Animated demo activation: (time it was computed for, values) per overlay.
     animated: HashMap<LayerId, (f32, u64, Arc<Vec<f32>>)>,
+    volumes: HashMap<LayerId, Arc<VolumeData>>,
+    cluster_masks: volumes::ClusterMasks,
     /// Bumped whenever loaded data changes (not the Scene's settings): with the Scene, it tells
     /// a view whether its last picture is still right.
     generation: u64,
@@ -45,6 +49,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Applied {
     Surface(LayerId),
+    Volume(LayerId),
     Overlay(LayerId),
     Underlay(LayerId),
 }
@@ -110,6 +115,7 @@ impl Session {
         if self.scene.remove(id) {
             self.touch();
             for layer in children.into_iter().chain([id]) {
+                self.volumes.remove(&layer);
                 self.surfaces.remove(&layer);
                 self.overlays.remove(&layer);
                 self.underlays.remove(&layer);
@@ -224,6 +230,14 @@ impl Session {
                 Ok(Prepared::Overlays { source, overlays }) => {
                     later.push((index, source, overlays))
                 }
+                Ok(Prepared::Volume {
+                    source,
+                    data,
+                    labels,
+                }) => {
+                    let id = self.add_volume(source, data, labels);
+                    results[index] = Some(Ok(Applied::Volume(id)));
+                }
             }
         }
         for (index, source, overlays) in later {
@@ -311,10 +325,23 @@ impl Session {
     }
 
     /// Visible bounds of what a view shows (medial views show one hemisphere).
+    /// Volumes count when the 3D view shows them (slice planes) or when there is nothing else.
     pub fn bounds(&self, view: Option<StandardView>) -> Option<(Vec3, Vec3)> {
-        self.visible_surfaces(view)
+        let surfaces = self
+            .visible_surfaces(view)
             .filter_map(|(_, d)| d.surface.bounds())
-            .reduce(|(a0, a1), (b0, b1)| (a0.min(b0), a1.max(b1)))
+            .reduce(|(a0, a1), (b0, b1)| (a0.min(b0), a1.max(b1)));
+        let volumes_in_3d =
+            self.scene.slices_in_3d || self.scene.volumes.iter().any(|v| v.visible && v.render_3d);
+        let volumes = if volumes_in_3d || surfaces.is_none() {
+            self.volume_bounds()
+        } else {
+            None
+        };
+        match (surfaces, volumes) {
+            (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+            (a, b) => a.or(b),
+        }
     }
 
     fn visible_surfaces(

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::data::SurfaceData;
+use super::volumes::VolumeData;
 use crate::formats::{self, FileKind, FormatError, Loaded};
 use crate::geometry;
 use crate::model::{Overlay, Source, Surface, Volume};
@@ -22,19 +23,25 @@ pub enum Prepared {
         source: Source,
         overlays: Vec<Overlay>,
     },
+    /// A volume for the slice views (with the label table found next to an atlas).
+    Volume {
+        source: Source,
+        data: Arc<VolumeData>,
+        labels: Option<Source>,
+    },
 }
 
 impl Prepared {
     fn vertex_count(&self) -> Option<usize> {
         match self {
             Prepared::Surface { data, .. } => Some(data.surface.n_vertices()),
-            Prepared::Overlays { .. } => None,
+            Prepared::Overlays { .. } | Prepared::Volume { .. } => None,
         }
     }
 }
 
-/// Level chosen for the isosurface of an opened volume: halfway between its minimum and
-/// maximum (half the maximum for probability maps), a fair start for anything else.
+/// Level first offered for the isosurface of a volume: halfway between its minimum and maximum
+/// (half the maximum for probability maps), a fair start for anything else.
 pub fn default_iso_level(range: (f32, f32)) -> f32 {
     range.0 + (range.1 - range.0) * 0.5
 }
@@ -90,18 +97,19 @@ fn prepare_loaded(path: &Path, loaded: Loaded) -> Result<Prepared, FormatError> 
         });
     }
     if let Some(volume) = loaded.volume {
-        let range = volume
-            .finite_range()
-            .ok_or_else(|| FormatError::invalid(path, "the volume holds no finite values"))?;
-        let level = default_iso_level(range);
-        let surface = isosurface(&volume, level, path)?;
-        return Ok(Prepared::Surface {
-            source: Source::Isosurface {
-                path: path.to_owned(),
-                level,
+        // find_for_volume only offers tables that read; should one fail now, the volume still
+        // opens, without names.
+        let (labels, table) = match formats::lut::find_for_volume(path) {
+            Some(table_path) => match formats::lut::read(&table_path) {
+                Ok(table) => (Some(table_path), Some(table)),
+                Err(_) => (None, None),
             },
-            data: Arc::new(SurfaceData::new(surface)),
-            overlays: Vec::new(),
+            None => (None, None),
+        };
+        return Ok(Prepared::Volume {
+            source: Source::file(path),
+            data: Arc::new(VolumeData::new(volume, table)),
+            labels: labels.map(Source::file),
         });
     }
     if loaded.overlays.is_empty() {

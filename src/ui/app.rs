@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::{CameraState, LayerId, Scene, StandardView, Theme};
-use crate::render::{Camera, SurfaceRenderer};
+use crate::render::{Camera, SceneRenderer};
 use crate::session::{Applied, PickInfo, Session};
 
 use super::gpu_bridge::BridgedView;
@@ -18,6 +18,8 @@ pub enum Pane {
     View3d,
     Layers,
     Inspector,
+    /// A slice view: index into [`AppState::slice_views`].
+    Slice(usize),
 }
 
 impl Pane {
@@ -26,6 +28,9 @@ impl Pane {
             Pane::View3d => "3D",
             Pane::Layers => "Layers",
             Pane::Inspector => "Inspector",
+            Pane::Slice(0) => "Axial",
+            Pane::Slice(1) => "Coronal",
+            Pane::Slice(_) => "Sagittal",
         }
     }
 }
@@ -47,7 +52,7 @@ pub struct AppState {
     pub ctx: egui::Context,
     pub render_state: egui_wgpu::RenderState,
     pub session: Session,
-    pub renderer: SurfaceRenderer,
+    pub renderer: SceneRenderer,
     pub view: Option<BridgedView>,
     /// The camera of the last drawn frame (for picking and panning).
     pub camera: Option<Camera>,
@@ -60,6 +65,11 @@ pub struct AppState {
     pub hover: Option<PickInfo>,
     pub pinned: Option<PickInfo>,
     pub playback: Playback,
+    /// Axial, coronal and sagittal views.
+    pub slice_views: Vec<super::panels::slices::SliceViewState>,
+    /// Set when a volume opens: the layout gains the slice views.
+    pub wants_slice_views: bool,
+    pub volume_ui: super::panels::volume_layers::VolumeUiState,
     last_input_time: Option<f64>,
     applied_theme: Option<Theme>,
     /// Whether the user has opened anything (the demo then stays out of the way).
@@ -104,7 +114,7 @@ impl GliaApp {
                 .device
                 .on_uncaptured_error(std::sync::Arc::new(|e| log::error!("GPU error: {e}")));
         }
-        let renderer = SurfaceRenderer::new(&render_state.device, &render_state.queue);
+        let renderer = SceneRenderer::new(&render_state.device, &render_state.queue);
         let mut state = AppState {
             ctx: ctx.clone(),
             render_state,
@@ -119,6 +129,12 @@ impl GliaApp {
             selected: None,
             hover: None,
             pinned: None,
+            slice_views: crate::model::SliceAxis::ALL
+                .iter()
+                .map(|&axis| super::panels::slices::SliceViewState::new(axis))
+                .collect(),
+            wants_slice_views: false,
+            volume_ui: Default::default(),
             playback: Playback {
                 playing: false,
                 fps: 10.0,
@@ -157,6 +173,10 @@ impl GliaApp {
             });
         }
 
+        if state.wants_slice_views || !state.session.scene.volumes.is_empty() {
+            state.wants_slice_views = false;
+            ensure_slice_panes(&mut self.tree);
+        }
         egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));
         egui::Panel::bottom("status").show(ui, |ui| status_bar_ui(ui, state));
         let fill = ui.visuals().panel_fill;
@@ -200,6 +220,29 @@ fn default_layout() -> egui_tiles::Tree<Pane> {
     egui_tiles::Tree::new(egui::Id::unique("glia_layout"), root, tiles)
 }
 
+/// Adds the three slice views beside the 3D view, once.
+fn ensure_slice_panes(tree: &mut egui_tiles::Tree<Pane>) {
+    let present = tree
+        .tiles
+        .iter()
+        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Slice(_))));
+    if present {
+        return;
+    }
+    let panes: Vec<_> = (0..3)
+        .map(|i| tree.tiles.insert_pane(Pane::Slice(i)))
+        .collect();
+    let column = tree.tiles.insert_vertical_tile(panes);
+    if let Some(root) = tree.root()
+        && let Some(egui_tiles::Tile::Container(container)) = tree.tiles.get_mut(root)
+    {
+        container.add_child(column);
+        if let egui_tiles::Container::Linear(linear) = container {
+            linear.shares.set_share(column, 1.4);
+        }
+    }
+}
+
 struct Behavior<'a> {
     state: &'a mut AppState,
 }
@@ -215,6 +258,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::View3d => super::panels::view3d::view3d_ui(ui, self.state),
             Pane::Layers => super::panels::layers::layers_ui(ui, self.state),
             Pane::Inspector => super::panels::inspector::inspector_ui(ui, self.state),
+            Pane::Slice(index) => super::panels::slices::slice_ui(ui, self.state, *index),
         }
         egui_tiles::UiResponse::None
     }
@@ -420,6 +464,32 @@ impl AppState {
         }
     }
 
+    /// Meshes a volume layer at `level` in the background; the surface joins the Scene.
+    pub fn make_isosurface(&mut self, id: LayerId, level: f32) {
+        let Some(layer) = self.session.scene.volume(id) else {
+            return;
+        };
+        let Some(path) = layer.source.path().map(Path::to_owned) else {
+            self.report_error("Isosurface: only volumes from files can be meshed");
+            return;
+        };
+        let Some(data) = self.session.volume_data(id).cloned() else {
+            return;
+        };
+        let label = format!("Isosurface of {} at {level}", layer.name);
+        self.jobs.spawn(&self.ctx, label, move |_| {
+            let result =
+                crate::session::prepare::isosurface(&data.volume, level, &path).map(|surface| {
+                    crate::session::Prepared::Surface {
+                        source: crate::model::Source::Isosurface { path, level },
+                        data: std::sync::Arc::new(crate::session::SurfaceData::new(surface)),
+                        overlays: Vec::new(),
+                    }
+                });
+            JobOutput::Opened(vec![result])
+        });
+    }
+
     pub fn set_view(&mut self, view: StandardView) {
         self.session.scene.camera = CameraState::from_view(view);
     }
@@ -495,6 +565,10 @@ impl AppState {
                         match result {
                             Ok(Applied::Surface(id) | Applied::Overlay(id)) => {
                                 self.selected = Some(id)
+                            }
+                            Ok(Applied::Volume(id)) => {
+                                self.selected = Some(id);
+                                self.wants_slice_views = true;
                             }
                             Ok(Applied::Underlay(_)) => {}
                             Err(e) => self.report_error(e),
@@ -576,24 +650,50 @@ impl AppState {
         let fps = self.playback.fps;
         let frames: Vec<(LayerId, usize)> = self.time_series().collect();
         for (id, n_frames) in frames {
-            if let Some(o) = self.session.scene.overlay_mut(id) {
-                o.frame = ((t * fps) as usize) % n_frames;
+            {
+                self.set_frame(id, ((t * fps) as usize) % n_frames);
             }
         }
         ctx.request_repaint();
     }
 
     /// Overlays with more than one frame: (id, number of frames).
+    /// Layers with more than one frame, overlays and volumes: (id, number of frames).
     pub fn time_series(&self) -> impl Iterator<Item = (LayerId, usize)> + '_ {
-        self.session
-            .scene
+        let scene = &self.session.scene;
+        let overlays = scene
             .surfaces
             .iter()
             .flat_map(|s| s.overlays.iter())
             .filter_map(|o| {
                 let n = self.session.overlay_data(o.id)?.overlay.n_frames();
                 (n > 1).then_some((o.id, n))
-            })
+            });
+        let volumes = scene.volumes.iter().filter_map(|v| {
+            let n = self.session.volume_data(v.id)?.volume.n_frames;
+            (n > 1).then_some((v.id, n))
+        });
+        overlays.chain(volumes)
+    }
+
+    /// The shown frame of a time-series layer (overlay or volume).
+    pub fn frame_of(&self, id: LayerId) -> usize {
+        let scene = &self.session.scene;
+        scene
+            .overlay(id)
+            .map(|o| o.frame)
+            .or_else(|| scene.volume(id).map(|v| v.frame))
+            .unwrap_or(0)
+    }
+
+    /// Shows frame `frame` of a time-series layer.
+    pub fn set_frame(&mut self, id: LayerId, frame: usize) {
+        let scene = &mut self.session.scene;
+        if let Some(o) = scene.overlay_mut(id) {
+            o.frame = frame;
+        } else if let Some(v) = scene.volume_mut(id) {
+            v.frame = frame;
+        }
     }
 
     pub fn has_demo_animation(&self) -> bool {

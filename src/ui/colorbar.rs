@@ -3,7 +3,37 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke};
 
-use crate::model::OverlayLayer;
+use crate::model::{Colormap, OverlayLayer, Threshold, VolumeLayer};
+
+/// What a colorbar describes: a scalar layer's name, colours and thresholds.
+pub struct ColorbarSpec<'a> {
+    pub name: &'a str,
+    pub colormap: Colormap,
+    pub range: [f32; 2],
+    pub threshold: Threshold,
+}
+
+impl<'a> From<&'a OverlayLayer> for ColorbarSpec<'a> {
+    fn from(l: &'a OverlayLayer) -> Self {
+        ColorbarSpec {
+            name: &l.name,
+            colormap: l.colormap,
+            range: l.range,
+            threshold: l.threshold,
+        }
+    }
+}
+
+impl<'a> From<&'a VolumeLayer> for ColorbarSpec<'a> {
+    fn from(l: &'a VolumeLayer) -> Self {
+        ColorbarSpec {
+            name: &l.name,
+            colormap: l.colormap,
+            range: l.range,
+            threshold: l.threshold,
+        }
+    }
+}
 use crate::session::format_value;
 
 /// A tick label: as short as the value allows (`5`, `-1.6`, `0.025`, `1.2e-5`).
@@ -25,7 +55,7 @@ pub fn format_tick(v: f32) -> String {
 pub fn paint_colorbar(
     painter: &egui::Painter,
     view: Rect,
-    layer: &OverlayLayer,
+    layer: &ColorbarSpec<'_>,
     text: Color32,
     background: Color32,
 ) {
@@ -100,7 +130,7 @@ pub fn paint_colorbar(
         }
     }
     // The title centred over the bar, but never past the view's right edge.
-    let title = painter.layout_no_wrap(layer.name.clone(), FontId::proportional(12.5), text);
+    let title = painter.layout_no_wrap(layer.name.to_owned(), FontId::proportional(12.5), text);
     let x = (bar.center().x - title.size().x * 0.5).min(view.max.x - 6.0 - title.size().x);
     painter.galley(Pos2::new(x, bar.min.y - 8.0 - title.size().y), title, text);
 }

@@ -3,7 +3,7 @@
 
 use egui::{Color32, Pos2, Rect};
 
-use crate::render::{Camera, GpuContext, MSAA_SAMPLES, SurfaceRenderer, ViewTarget, export};
+use crate::render::{Camera, GpuContext, MSAA_SAMPLES, SceneRenderer, ViewTarget, export};
 use crate::session::Session;
 
 /// Width of the strip kept free for the colorbar at the right of a view, in points.
@@ -26,7 +26,7 @@ pub fn shows_colorbar(session: &Session) -> bool {
 /// Draws the session's Scene into `target`, leaving room for the colorbar when one is shown
 /// (`pixels_per_point` sizes that room). Returns the camera used (for picking).
 pub fn draw_scene(
-    renderer: &mut SurfaceRenderer,
+    renderer: &mut SceneRenderer,
     target: &mut ViewTarget,
     session: &mut Session,
     transparent: bool,
@@ -52,8 +52,21 @@ pub fn draw_scene(
         let [r, g, b] = session.scene.theme.background();
         [r, g, b, 1.0]
     };
+    session.update_cluster_masks();
     let draws = session.draw_list(view);
-    renderer.draw_with_samples(target, &camera, background, &draws, samples);
+    let planes = session.planes_3d(camera.clip_from_world());
+    let volumes = session.volume_draws();
+    let raymarched = session.raymarch_draws(&camera);
+    renderer.draw_3d(
+        target,
+        &camera,
+        background,
+        &draws,
+        &planes,
+        &volumes,
+        &raymarched,
+        samples,
+    );
     camera
 }
 
@@ -69,7 +82,7 @@ pub fn paint_decorations(painter: &egui::Painter, rect: Rect, session: &Session,
         return;
     }
     if let Some(layer) = session.colorbar_overlay(session.scene.camera.view) {
-        super::colorbar::paint_colorbar(painter, rect, layer, text, background);
+        super::colorbar::paint_colorbar(painter, rect, &layer.into(), text, background);
     }
 }
 
@@ -100,7 +113,7 @@ pub fn render_figure_at(
     ppp: f32,
 ) -> Result<image::RgbaImage, String> {
     crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
-    let mut renderer = SurfaceRenderer::new(&gpu.device, &gpu.queue);
+    let mut renderer = SceneRenderer::new(&gpu.device, &gpu.queue);
     let mut target = ViewTarget::new(&gpu.device, size);
     draw_scene(
         &mut renderer,
@@ -131,6 +144,112 @@ pub fn render_figure_at(
     } else {
         export::read_rgba(&gpu.device, &gpu.queue, target.texture()).map_err(|e| e.to_string())?
     };
+    if transparent {
+        export::unpremultiply(&mut image);
+    }
+    Ok(image)
+}
+
+/// Renders slice views headlessly through the crosshair: one axis filling the figure, or
+/// several side by side (`ortho`: axial, coronal, sagittal), with the window's crosshair and
+/// orientation letters, and a colorbar for the top statistical map when the Scene asks.
+pub fn render_slices(
+    gpu: &GpuContext,
+    session: &mut Session,
+    size: [u32; 2],
+    axes: &[crate::model::SliceAxis],
+    transparent: bool,
+) -> Result<image::RgbaImage, String> {
+    use super::panels::slices::{SliceGeometry, paint_decorations};
+    crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    if session.scene.volumes.is_empty() {
+        return Err("slice views need a volume (NIfTI or MGH/MGZ)".into());
+    }
+    let ppp = figure_pixels_per_point(size);
+    let colorbar_layer = session
+        .scene
+        .volumes
+        .iter()
+        .rev()
+        .find(|v| v.visible && v.role == crate::model::VolumeRole::Statistic)
+        .filter(|_| session.scene.colorbar)
+        .cloned();
+    let strip_px = if colorbar_layer.is_some() {
+        (COLORBAR_STRIP_POINTS * ppp) as u32
+    } else {
+        0
+    };
+    let panels_px = size[0].saturating_sub(strip_px).max(axes.len() as u32);
+    let n = axes.len().max(1) as u32;
+    let background = if transparent {
+        [0.0; 4]
+    } else if session.scene.theme == crate::model::Theme::Dark {
+        [0.0, 0.0, 0.0, 1.0]
+    } else {
+        let [r, g, b] = session.scene.theme.background();
+        [r, g, b, 1.0]
+    };
+    session.update_cluster_masks();
+    let cursor = session.cursor();
+    let bounds = session.volume_bounds();
+    let mut renderer = crate::render::SliceRenderer::new(&gpu.device, &gpu.queue);
+    let mut egui = super::headless::HeadlessEgui::new(gpu);
+    let mut panels = Vec::new();
+    for (i, &axis) in axes.iter().enumerate() {
+        let (x0, x1) = (panels_px * i as u32 / n, panels_px * (i as u32 + 1) / n);
+        let px = [(x1 - x0).max(1), size[1]];
+        let points = egui::vec2(px[0] as f32, px[1] as f32) / ppp;
+        let geometry = SliceGeometry::frame(
+            bounds,
+            cursor,
+            axis,
+            session.scene.radiological,
+            points,
+            1.0,
+            glam::Vec2::ZERO,
+        );
+        let mut target = ViewTarget::new(&gpu.device, px);
+        renderer.draw_view(
+            &mut target,
+            &geometry.plane(points),
+            background,
+            &session.volume_draws(),
+        );
+        let texture = egui.register_texture(target.texture_view());
+        let rect = egui::Rect::from_min_size(Pos2::new(x0 as f32 / ppp, 0.0), points);
+        panels.push((target, texture, rect, geometry, axis));
+    }
+    let text = crate::ui::panels::view3d::text_color_for(session.scene.theme);
+    let [r, g, b, _] = background.map(|c| (c * 255.0).round() as u8);
+    let strip_background = Color32::from_rgb(r, g, b);
+    let output = egui.run(size, ppp, 0.0, |ui| {
+        let painter = ui.painter();
+        for (_, texture, rect, geometry, axis) in &panels {
+            painter.image(
+                *texture,
+                *rect,
+                Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+                Color32::WHITE,
+            );
+            paint_decorations(
+                &painter.with_clip_rect(*rect),
+                *rect,
+                geometry,
+                *axis,
+                cursor,
+                false,
+            );
+        }
+        if let Some(layer) = &colorbar_layer {
+            let full = ui.max_rect();
+            if !transparent {
+                let strip = Rect::from_min_max(Pos2::new(panels_px as f32 / ppp, 0.0), full.max);
+                painter.rect_filled(strip, 0.0, strip_background);
+            }
+            super::colorbar::paint_colorbar(painter, full, &layer.into(), text, strip_background);
+        }
+    });
+    let mut image = egui.paint(output, size).map_err(|e| e.to_string())?;
     if transparent {
         export::unpremultiply(&mut image);
     }

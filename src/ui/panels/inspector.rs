@@ -22,10 +22,48 @@ pub fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     state.pinned = None;
                 }
             }
-            if state.hover.is_none() && state.pinned.is_none() {
+            if !state.session.scene.volumes.is_empty() {
+                if state.hover.is_some() || state.pinned.is_some() {
+                    ui.separator();
+                }
+                crosshair_ui(ui, state);
+            } else if state.hover.is_none() && state.pinned.is_none() {
                 ui.weak(
                     "Point at the brain to read coordinates and values; click to keep a point.",
                 );
+            }
+        });
+}
+
+/// The crosshair: world and voxel coordinates, and every volume's value or region there.
+fn crosshair_ui(ui: &mut egui::Ui, state: &AppState) {
+    let cursor = state.session.cursor();
+    ui.label(RichText::new("Crosshair").strong());
+    egui::Grid::new("crosshair")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("RAS (mm)");
+            ui.monospace(format!(
+                "{:7.1} {:7.1} {:7.1}",
+                cursor.x, cursor.y, cursor.z
+            ));
+            ui.end_row();
+            if let Some([i, j, k]) = state.session.underlay_voxel(cursor) {
+                ui.label("Voxel");
+                ui.monospace(format!("{i:>5} {j:>5} {k:>5}"));
+                ui.end_row();
+            }
+        });
+    // Values first: layer names can be long, and the panel narrow.
+    egui::Grid::new("crosshair values")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (name, value) in state.session.volume_readout(cursor) {
+                ui.monospace(value);
+                ui.add(egui::Label::new(RichText::new(name).weak()).truncate());
+                ui.end_row();
             }
         });
 }

@@ -3,6 +3,7 @@
 
 use egui::{Color32, RichText};
 
+use super::volume_layers::VolumeAction;
 use crate::model::{Colormap, LayerId, OverlayData, OverlayLayer, SurfaceLayer, UnderlayShading};
 use crate::render::surface_renderer::MAX_OVERLAYS;
 use crate::session::{Session, robust_range};
@@ -15,14 +16,22 @@ enum Action {
 
 pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let mut actions = Vec::new();
+    let mut volume_actions = Vec::new();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            if state.session.scene.surfaces.is_empty() {
+            if state.session.scene.surfaces.is_empty() && state.session.scene.volumes.is_empty() {
                 ui.weak("Nothing loaded. File › Open… or drop files on the window.");
             }
             let session = &mut state.session;
             let selected = state.selected;
+            super::volume_layers::volume_layers_ui(
+                ui,
+                session,
+                selected,
+                &mut state.volume_ui,
+                &mut volume_actions,
+            );
             let ids: Vec<LayerId> = session.scene.surfaces.iter().map(|s| s.id).collect();
             for id in ids {
                 surface_ui(ui, session, id, selected, &mut actions);
@@ -33,6 +42,19 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
         match action {
             Action::Remove(id) => state.remove_layer(id),
             Action::Select(id) => state.selected = Some(id),
+        }
+    }
+    for action in volume_actions {
+        match action {
+            VolumeAction::Remove(id) => state.remove_layer(id),
+            VolumeAction::Select(id) => state.selected = Some(id),
+            VolumeAction::Isosurface(id, level) => state.make_isosurface(id, level),
+            VolumeAction::Project(volume, surface, depth_mm) => {
+                match state.session.add_projection(volume, surface, depth_mm) {
+                    Ok(id) => state.selected = Some(id),
+                    Err(e) => state.report_error(format!("Projection: {e}")),
+                }
+            }
         }
     }
 }
@@ -196,27 +218,58 @@ fn scalar_settings_ui(
     layer: &mut OverlayLayer,
     overlay: Option<&crate::model::Overlay>,
 ) {
+    let robust = || overlay.and_then(robust_range);
+    let median = || overlay.and_then(|o| crate::session::percentile(o, 50.0));
+    scalar_controls(
+        ui,
+        layer.id,
+        &mut layer.colormap,
+        &mut layer.range,
+        &mut layer.threshold,
+        &robust,
+        &median,
+    );
+    if let Some(overlay) = overlay {
+        let n = overlay.n_frames();
+        if n > 1 {
+            ui.add(egui::Slider::new(&mut layer.frame, 0..=n - 1).text(format!("frame of {n}")));
+        }
+    }
+}
+
+/// Colormap, range and thresholds of scalar data (surface overlays and volumes alike).
+/// `robust` gives the 2nd–98th percentile range and `median` the median, computed only when
+/// asked for (the auto button, a first threshold).
+pub fn scalar_controls(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    colormap: &mut Colormap,
+    range: &mut [f32; 2],
+    threshold: &mut crate::model::Threshold,
+    robust: &dyn Fn() -> Option<(f32, f32)>,
+    median: &dyn Fn() -> Option<f32>,
+) {
     ui.horizontal(|ui| {
         let label = ui.label("Colormap");
-        egui::ComboBox::from_id_salt(("colormap", layer.id))
-            .selected_text(layer.colormap.name())
+        egui::ComboBox::from_id_salt(("colormap", id))
+            .selected_text(colormap.name())
             .show_ui(ui, |ui| {
                 for cmap in Colormap::ALL {
                     ui.horizontal(|ui| {
                         colormap_swatch(ui, cmap, egui::vec2(48.0, 12.0));
-                        ui.selectable_value(&mut layer.colormap, cmap, cmap.name());
+                        ui.selectable_value(colormap, cmap, cmap.name());
                     });
                 }
             })
             .response
             .labelled_by(label.id);
-        colormap_swatch(ui, layer.colormap, egui::vec2(56.0, 14.0));
+        colormap_swatch(ui, *colormap, egui::vec2(56.0, 14.0));
     });
     ui.horizontal(|ui| {
         let label = ui.label("Range");
-        let speed = ((layer.range[1] - layer.range[0]).abs() * 0.005).max(1e-4);
+        let speed = ((range[1] - range[0]).abs() * 0.005).max(1e-4);
         ui.add(
-            egui::DragValue::new(&mut layer.range[0])
+            egui::DragValue::new(&mut range[0])
                 .speed(speed)
                 .max_decimals(4),
         )
@@ -224,20 +277,19 @@ fn scalar_settings_ui(
         .on_hover_text("Value at the low end of the colormap");
         let to = ui.label("to");
         ui.add(
-            egui::DragValue::new(&mut layer.range[1])
+            egui::DragValue::new(&mut range[1])
                 .speed(speed)
                 .max_decimals(4),
         )
         .labelled_by(to.id)
         .on_hover_text("Value at the high end of the colormap");
-        if let Some(overlay) = overlay
-            && ui
-                .small_button("auto")
-                .on_hover_text("2nd to 98th percentile (symmetric for signed data)")
-                .clicked()
-            && let Some((lo, hi)) = robust_range(overlay)
+        if ui
+            .small_button("auto")
+            .on_hover_text("2nd to 98th percentile (symmetric for signed data)")
+            .clicked()
+            && let Some((lo, hi)) = robust()
         {
-            layer.range = if lo < 0.0 && hi > 0.0 {
+            *range = if lo < 0.0 && hi > 0.0 {
                 let m = lo.abs().max(hi);
                 [-m, m]
             } else {
@@ -246,8 +298,8 @@ fn scalar_settings_ui(
         }
     });
     ui.horizontal(|ui| {
-        let t = &mut layer.threshold;
-        let speed = ((layer.range[1] - layer.range[0]).abs() * 0.005).max(1e-4);
+        let t = threshold;
+        let speed = ((range[1] - range[0]).abs() * 0.005).max(1e-4);
         if ui.checkbox(&mut t.enabled, "Threshold").changed()
             && t.enabled
             && t.positive == 0.0
@@ -255,13 +307,12 @@ fn scalar_settings_ui(
         {
             // A first threshold: for signed maps, hide the weakest quarter on either side of
             // zero; for one-sided maps, the lower half of the values (their median).
-            let [lo, hi] = layer.range;
+            let [lo, hi] = *range;
             if lo < 0.0 && hi > 0.0 {
                 let m = lo.abs().max(hi) * 0.25;
                 (t.positive, t.negative) = (m, -m);
             } else {
-                let median = overlay.and_then(|o| crate::session::percentile(o, 50.0));
-                t.positive = median.unwrap_or(lo + (hi - lo) * 0.5);
+                t.positive = median().unwrap_or(lo + (hi - lo) * 0.5);
                 t.negative = f32::NEG_INFINITY;
             }
         }
@@ -295,12 +346,6 @@ fn scalar_settings_ui(
             }
         });
     });
-    if let Some(overlay) = overlay {
-        let n = overlay.n_frames();
-        if n > 1 {
-            ui.add(egui::Slider::new(&mut layer.frame, 0..=n - 1).text(format!("frame of {n}")));
-        }
-    }
 }
 
 fn labels_ui(ui: &mut egui::Ui, id: LayerId, table: &crate::model::LabelTable) {

@@ -124,6 +124,17 @@ fn view_menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
     ui.separator();
     let scene = &mut state.session.scene;
     ui.checkbox(&mut scene.colorbar, "Colorbar");
+    ui.checkbox(&mut scene.slices_in_3d, "Slice planes in 3D")
+        .on_hover_text(
+            "The axial, coronal and sagittal planes through the crosshair, in the 3D view",
+        );
+    ui.checkbox(
+        &mut scene.clip_at_cursor,
+        "Clip volume rendering at the crosshair",
+    )
+    .on_hover_text("Cut away the part of rendered volumes between the camera and the crosshair");
+    ui.checkbox(&mut scene.radiological, "Radiological convention")
+        .on_hover_text("Slice views with the subject's left on the screen's right");
     ui.horizontal(|ui| {
         ui.label("Theme");
         ui.selectable_value(&mut scene.theme, Theme::Dark, "Dark");

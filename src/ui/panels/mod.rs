@@ -3,4 +3,6 @@
 pub mod inspector;
 pub mod layers;
 pub mod menu;
+pub mod slices;
 pub mod view3d;
+pub mod volume_layers;

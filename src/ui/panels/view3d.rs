@@ -83,6 +83,10 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
         state.pinned = response
             .interact_pointer_pos()
             .and_then(|p| pick_at(state, view_rect, p));
+        // A click on the brain also moves the crosshair shared with the slice views.
+        if let Some(pin) = &state.pinned {
+            state.session.scene.cursor_mm = Some(pin.point_mm);
+        }
     }
 
     let painter = ui.painter_at(view_rect);
@@ -250,7 +254,7 @@ fn playback_ui(ui: &mut egui::Ui, state: &mut AppState) {
         let series: Vec<(u64, usize)> = state.time_series().collect();
         if let Some(&(first, _)) = series.first() {
             let n_frames = series.iter().map(|s| s.1).max().unwrap_or(1);
-            let mut frame = state.session.scene.overlay(first).map_or(0, |o| o.frame);
+            let mut frame = state.frame_of(first);
             let slider = ui.add(
                 egui::Slider::new(&mut frame, 0..=n_frames - 1)
                     .text(format!("frame of {n_frames}")),
@@ -258,8 +262,8 @@ fn playback_ui(ui: &mut egui::Ui, state: &mut AppState) {
             if slider.changed() {
                 state.playback.playing = false;
                 for (id, n) in series {
-                    if let Some(o) = state.session.scene.overlay_mut(id) {
-                        o.frame = frame.min(n - 1);
+                    {
+                        state.set_frame(id, frame.min(n - 1));
                     }
                 }
             }
