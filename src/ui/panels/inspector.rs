@@ -11,13 +11,13 @@ pub fn inspector_ui(ui: &mut egui::Ui, state: &mut AppState) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if let Some(pick) = &state.hover {
-                pick_ui(ui, "Under the cursor", pick);
+                pick_ui(ui, "Under the cursor", pick, &state.session);
             }
             if let Some(pick) = &state.pinned {
                 if state.hover.is_some() {
                     ui.separator();
                 }
-                pick_ui(ui, "Clicked point", pick);
+                pick_ui(ui, "Clicked point", pick, &state.session);
                 if ui.small_button("Clear").clicked() {
                     state.pinned = None;
                 }
@@ -68,7 +68,9 @@ fn crosshair_ui(ui: &mut egui::Ui, state: &AppState) {
         });
 }
 
-fn pick_ui(ui: &mut egui::Ui, title: &str, pick: &PickInfo) {
+/// A point on a surface: where it is, the surface's overlays there, and every volume's value or
+/// region at the same place (so an atlas names the region under the pointer in 3D too).
+fn pick_ui(ui: &mut egui::Ui, title: &str, pick: &PickInfo, session: &crate::session::Session) {
     ui.label(RichText::new(title).strong());
     egui::Grid::new((title, "pick"))
         .num_columns(2)
@@ -90,6 +92,11 @@ fn pick_ui(ui: &mut egui::Ui, title: &str, pick: &PickInfo) {
             ui.end_row();
             for (name, value) in &pick.values {
                 ui.label(name);
+                ui.monospace(value);
+                ui.end_row();
+            }
+            for (name, value) in session.volume_readout(pick.point_mm) {
+                ui.add(egui::Label::new(name).truncate());
                 ui.monospace(value);
                 ui.end_row();
             }
