@@ -1,6 +1,7 @@
 // Volume slices: a planar quad (a 2D slice view filling its target, or one of the three planes
 // through the crosshair inside the 3D view) coloured by one volume layer, resampled through
 // that layer's own affine. Layers are drawn one after another, blended in premultiplied alpha.
+// Nothing is lit, so colours stay sRGB-encoded from table to target.
 
 struct Plane {
     clip_from_world: mat4x4<f32>,
@@ -37,6 +38,10 @@ struct Layer {
 @group(1) @binding(2) var mask: texture_3d<u32>;
 // Label colours, straight-alpha sRGB, key k at texel (k % columns, k / columns).
 @group(1) @binding(3) var label_colors: texture_2d<f32>;
+// Linear filtering of the volume where the device can filter 32-bit floats (one fetch instead
+// of eight); otherwise a non-filtering sampler that is never used.
+@group(1) @binding(4) var volume_sampler: sampler;
+override hardware_filtering: bool = false;
 
 struct VertexOut {
     @builtin(position) clip_position: vec4<f32>,
@@ -69,6 +74,9 @@ fn sample_volume(v: vec3<f32>) -> f32 {
     if layer.nearest != 0u {
         return fetch(vec3<i32>(round(v)));
     }
+    if hardware_filtering {
+        return textureSampleLevel(volume, volume_sampler, (v + vec3<f32>(0.5)) / size, 0.0).x;
+    }
     let c = clamp(v, vec3<f32>(0.0), size - vec3<f32>(1.0));
     let b = floor(c);
     let f = c - b;
@@ -84,19 +92,7 @@ fn is_finite(v: f32) -> bool {
     return v == v && abs(v) <= 3.4028235e38;
 }
 
-fn linear_from_srgb(c: vec3<f32>) -> vec3<f32> {
-    let lo = c / 12.92;
-    let hi = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
-    return select(hi, lo, c <= vec3<f32>(0.04045));
-}
-
-fn srgb_from_linear(c: vec3<f32>) -> vec3<f32> {
-    let lo = c * 12.92;
-    let hi = 1.055 * pow(c, vec3<f32>(1.0 / 2.4)) - 0.055;
-    return select(hi, lo, c <= vec3<f32>(0.0031308));
-}
-
-// Colour (linear rgb) and coverage of this layer at a world point.
+// Colour (sRGB-encoded rgb) and coverage of this layer at a world point.
 fn layer_color(world: vec3<f32>) -> vec4<f32> {
     let v = (layer.voxel_from_world * vec4<f32>(world, 1.0)).xyz;
     let value = sample_volume(v);
@@ -116,8 +112,7 @@ fn layer_color(world: vec3<f32>) -> vec4<f32> {
         if key <= 0 || key >= columns * size.y {
             return vec4<f32>(0.0);
         }
-        let c = textureLoad(label_colors, vec2<i32>(key % columns, key / columns), 0);
-        return vec4<f32>(linear_from_srgb(c.rgb), c.a);
+        return textureLoad(label_colors, vec2<i32>(key % columns, key / columns), 0);
     }
     let rt = layer.range_and_thresholds;
     if layer.threshold_enabled != 0u && value < rt.z && value > rt.w {
@@ -146,5 +141,5 @@ fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
     if alpha <= 0.0 {
         discard;
     }
-    return vec4<f32>(srgb_from_linear(c.rgb) * alpha, alpha);
+    return vec4<f32>(c.rgb * alpha, alpha);
 }

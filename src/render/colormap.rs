@@ -3,7 +3,25 @@
 
 use crate::model::Colormap;
 
+/// The table as sRGB: shaders sample linear colour (for lighting) and re-encode.
 pub fn create_colormap_texture(device: &wgpu::Device, queue: &wgpu::Queue) -> wgpu::TextureView {
+    colormap_texture(device, queue, wgpu::TextureFormat::Rgba8UnormSrgb)
+}
+
+/// The table as stored bytes: for shaders that never light colours and so can stay in sRGB
+/// encoding throughout (slices), saving two conversions per pixel.
+pub fn create_encoded_colormap_texture(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+) -> wgpu::TextureView {
+    colormap_texture(device, queue, wgpu::TextureFormat::Rgba8Unorm)
+}
+
+fn colormap_texture(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    format: wgpu::TextureFormat,
+) -> wgpu::TextureView {
     let rows = Colormap::ALL.len() as u32;
     let mut texels = Vec::with_capacity(256 * 4 * rows as usize);
     for cmap in Colormap::ALL {
@@ -22,7 +40,7 @@ pub fn create_colormap_texture(device: &wgpu::Device, queue: &wgpu::Queue) -> wg
         mip_level_count: 1,
         sample_count: 1,
         dimension: wgpu::TextureDimension::D2,
-        format: wgpu::TextureFormat::Rgba8UnormSrgb,
+        format,
         usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
         view_formats: &[],
     });

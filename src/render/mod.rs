@@ -70,7 +70,13 @@ impl SceneRenderer {
         samples: u32,
     ) {
         let samples = self.surfaces.prepare(target, camera, surfaces, samples);
-        self.volumes.prepare(camera, raymarched, samples);
+        // A single sample means a software adapter in motion: fewer steps per ray too.
+        let steps = if samples > 1 {
+            volume_renderer::STEPS_PER_VOXEL
+        } else {
+            volume_renderer::STEPS_PER_VOXEL_MOVING
+        };
+        self.volumes.prepare(camera, raymarched, samples, steps);
         let with_planes = !planes.is_empty() && !volumes.is_empty();
         if with_planes {
             self.slices.prepare(volumes, planes, samples, true);

@@ -125,6 +125,8 @@ pub struct SliceRenderer {
     pipelines: HashMap<(u32, bool), wgpu::RenderPipeline>,
     layers: HashMap<LayerId, GpuLayer>,
     planes: Vec<(wgpu::Buffer, wgpu::BindGroup)>,
+    sampler: wgpu::Sampler,
+    hardware_filtering: bool,
 }
 
 impl SliceRenderer {
@@ -156,6 +158,9 @@ impl SliceRenderer {
         use wgpu::TextureSampleType as T;
         use wgpu::TextureViewDimension as D;
         let unfiltered = T::Float { filterable: false };
+        let filtering = device
+            .features()
+            .contains(wgpu::Features::FLOAT32_FILTERABLE);
         let plane_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("slice plane"),
             entries: &[
@@ -167,9 +172,25 @@ impl SliceRenderer {
             label: Some("slice layer"),
             entries: &[
                 uniform(0, wgpu::ShaderStages::FRAGMENT),
-                texture(1, D::D3, unfiltered),
+                texture(
+                    1,
+                    D::D3,
+                    T::Float {
+                        filterable: filtering,
+                    },
+                ),
                 texture(2, D::D3, T::Uint),
                 texture(3, D::D2, unfiltered),
+                wgpu::BindGroupLayoutEntry {
+                    binding: 4,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Sampler(if filtering {
+                        wgpu::SamplerBindingType::Filtering
+                    } else {
+                        wgpu::SamplerBindingType::NonFiltering
+                    }),
+                    count: None,
+                },
             ],
         });
         let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -182,12 +203,27 @@ impl SliceRenderer {
             queue: queue.clone(),
             plane_layout,
             layer_layout,
-            colormaps: super::colormap::create_colormap_texture(device, queue),
+            colormaps: super::colormap::create_encoded_colormap_texture(device, queue),
             layout,
             module,
             pipelines: HashMap::new(),
             layers: HashMap::new(),
             planes: Vec::new(),
+            sampler: device.create_sampler(&wgpu::SamplerDescriptor {
+                label: Some("volume"),
+                mag_filter: if filtering {
+                    wgpu::FilterMode::Linear
+                } else {
+                    wgpu::FilterMode::Nearest
+                },
+                min_filter: if filtering {
+                    wgpu::FilterMode::Linear
+                } else {
+                    wgpu::FilterMode::Nearest
+                },
+                ..Default::default()
+            }),
+            hardware_filtering: filtering,
         }
     }
 
@@ -235,7 +271,13 @@ impl SliceRenderer {
                         blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
                         write_mask: wgpu::ColorWrites::ALL,
                     })],
-                    compilation_options: Default::default(),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &[(
+                            "hardware_filtering",
+                            f64::from(u8::from(self.hardware_filtering)),
+                        )],
+                        ..Default::default()
+                    },
                 }),
                 multiview_mask: None,
                 cache: None,
@@ -476,6 +518,10 @@ impl SliceRenderer {
                 wgpu::BindGroupEntry {
                     binding: 3,
                     resource: wgpu::BindingResource::TextureView(labels),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 4,
+                    resource: wgpu::BindingResource::Sampler(&self.sampler),
                 },
             ],
         })

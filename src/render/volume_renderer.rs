@@ -53,8 +53,9 @@ struct GpuVolume {
     mirrored: bool,
 }
 
-/// Steps per voxel along a ray.
-const STEPS_PER_VOXEL: f32 = 1.5;
+/// Steps per voxel along a ray: full quality, and while a software-rendered view is moving.
+pub const STEPS_PER_VOXEL: f32 = 1.5;
+pub const STEPS_PER_VOXEL_MOVING: f32 = 0.6;
 
 pub struct VolumeRenderer {
     device: wgpu::Device,
@@ -195,7 +196,13 @@ impl VolumeRenderer {
     }
 
     /// Uploads what changed and writes this frame's parameters. Call before recording.
-    pub fn prepare(&mut self, camera: &Camera, volumes: &[RaymarchDraw<'_>], samples: u32) {
+    pub fn prepare(
+        &mut self,
+        camera: &Camera,
+        volumes: &[RaymarchDraw<'_>],
+        samples: u32,
+        steps_per_voxel: f32,
+    ) {
         self.volumes
             .retain(|id, _| volumes.iter().any(|v| v.id == *id));
         let max_side = self.device.limits().max_texture_dimension_3d as usize;
@@ -211,7 +218,7 @@ impl VolumeRenderer {
                 continue;
             };
             let mirrored = gpu.mirrored;
-            let params = params(camera, v, gpu.value_range);
+            let params = params(camera, v, gpu.value_range, steps_per_voxel);
             self.queue
                 .write_buffer(&gpu.uniform, 0, bytemuck::bytes_of(&params));
             self.ensure_pipeline(samples, mirrored);
@@ -331,7 +338,12 @@ impl VolumeRenderer {
 }
 
 /// The shader's parameters: the layer's window and thresholds in the texture's normalised units.
-fn params(camera: &Camera, v: &RaymarchDraw<'_>, (lo, hi): (f32, f32)) -> Params {
+fn params(
+    camera: &Camera,
+    v: &RaymarchDraw<'_>,
+    (lo, hi): (f32, f32),
+    steps_per_voxel: f32,
+) -> Params {
     let span = (hi - lo).max(f32::MIN_POSITIVE);
     let norm = |x: f32| {
         if x.is_finite() {
@@ -351,7 +363,7 @@ fn params(camera: &Camera, v: &RaymarchDraw<'_>, (lo, hi): (f32, f32)) -> Params
             v.volume.dims[0] as f32,
             v.volume.dims[1] as f32,
             v.volume.dims[2] as f32,
-            STEPS_PER_VOXEL,
+            steps_per_voxel,
         ],
         window_and_thresholds: [
             norm(v.range[0]),

@@ -112,11 +112,7 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
     }
     for layer in scene.volumes {
         match super::volumes::reload_volume(&layer) {
-            Ok(data) => {
-                session.volumes.insert(layer.id, Arc::new(data));
-                session.scene.volumes.push(layer);
-                session.touch();
-            }
+            Ok(data) => session.insert_volume(layer, Arc::new(data)),
             Err(e) => errors.push(e),
         }
     }

@@ -31,10 +31,10 @@ impl VolumeData {
     /// Derives the statistics (a pass over the data: call it off the UI thread).
     pub fn new(volume: Volume, labels: Option<LabelTable>) -> Self {
         let range = volume.finite_range().unwrap_or((0.0, 1.0));
-        let robust_range = (
-            volume.percentile(0, 2.0).unwrap_or(range.0),
-            volume.percentile(0, 98.0).unwrap_or(range.1),
-        );
+        let robust_range = match volume.percentiles(0, &[2.0, 98.0]).as_deref() {
+            Some(&[lo, hi]) => (lo, hi),
+            _ => range,
+        };
         VolumeData {
             key: next_key(),
             volume,
@@ -212,6 +212,13 @@ struct MaskParams {
 impl Session {
     pub fn volume_data(&self, id: LayerId) -> Option<&Arc<VolumeData>> {
         self.volumes.get(&id)
+    }
+
+    /// Adds a volume layer as it is (from a saved or built-in Scene) with its data.
+    pub fn insert_volume(&mut self, layer: VolumeLayer, data: Arc<VolumeData>) {
+        self.volumes.insert(layer.id, data);
+        self.scene.volumes.push(layer);
+        self.touch();
     }
 
     /// Adds a volume layer with defaults that suit its data; returns its id.

@@ -74,6 +74,8 @@ pub struct AppState {
     applied_theme: Option<Theme>,
     /// Whether the user has opened anything (the demo then stays out of the way).
     user_opened_files: bool,
+    /// The demo's volume layers, loaded once its brain is on screen.
+    pending_demo_volumes: Vec<crate::model::VolumeLayer>,
     /// Whether opened files go into File › Open recent (not for `glia snapshot`).
     pub record_recent: bool,
     startup_brain_drawn: bool,
@@ -142,6 +144,7 @@ impl GliaApp {
             last_input_time: None,
             applied_theme: None,
             user_opened_files: false,
+            pending_demo_volumes: Vec::new(),
             record_recent,
             startup_brain_drawn: false,
             last_drawn: None,
@@ -328,13 +331,35 @@ impl AppState {
     /// Builds the demo in the background and starts its animation.
     pub fn load_demo(&mut self) {
         self.user_opened_files = false;
-        self.jobs.load_scene(
-            &self.ctx,
-            "Building the demo brain",
-            crate::demo::scene(),
-            true,
-        );
+        // The brain first (it must be on screen within a second); the slice views' volumes
+        // follow in a second job.
+        let mut scene = crate::demo::scene();
+        self.pending_demo_volumes = std::mem::take(&mut scene.volumes);
+        self.jobs
+            .load_scene(&self.ctx, "Building the demo brain", scene, true);
         self.playback.playing = true;
+    }
+
+    fn load_demo_volumes(&mut self) {
+        let layers = std::mem::take(&mut self.pending_demo_volumes);
+        if layers.is_empty() {
+            return;
+        }
+        self.jobs
+            .spawn(&self.ctx, "Loading the demo's volumes", move |_| {
+                let mut loaded = Vec::new();
+                let mut errors = Vec::new();
+                for layer in layers {
+                    match crate::session::reload_volume(&layer) {
+                        Ok(data) => loaded.push((layer, std::sync::Arc::new(data))),
+                        Err(e) => errors.push(e),
+                    }
+                }
+                JobOutput::VolumesLoaded {
+                    layers: loaded,
+                    errors,
+                }
+            });
     }
 
     /// Opens files in the background: meshes become surfaces; per-vertex files go on the
@@ -579,12 +604,27 @@ impl AppState {
                     // The user opened something while the demo was being built: theirs wins.
                 }
                 JobOutput::SessionLoaded {
-                    session, errors, ..
+                    session,
+                    errors,
+                    demo,
                 } => {
                     self.session = *session;
+                    if demo {
+                        self.load_demo_volumes();
+                    }
                     self.hover = None;
                     self.pinned = None;
                     self.selected = None;
+                    for e in errors {
+                        self.report_error(e);
+                    }
+                }
+                JobOutput::VolumesLoaded { layers, errors } => {
+                    if !self.user_opened_files {
+                        for (layer, data) in layers {
+                            self.session.insert_volume(layer, data);
+                        }
+                    }
                     for e in errors {
                         self.report_error(e);
                     }

@@ -20,6 +20,11 @@ pub enum JobOutput {
         /// The built-in demo, which gives way to anything the user opened meanwhile.
         demo: bool,
     },
+    /// Volume layers loaded (the demo's, after its brain): added to the current session.
+    VolumesLoaded {
+        layers: Vec<(crate::model::VolumeLayer, Arc<crate::session::VolumeData>)>,
+        errors: Vec<String>,
+    },
     /// A figure saved (or not).
     Saved(Result<String, String>),
     /// The job failed unexpectedly (a bug: reported, never fatal).

@@ -25,6 +25,7 @@ pub fn run_window(files: Vec<PathBuf>) -> Result<(), eframe::Error> {
     setup.device_descriptor = Arc::new(|adapter| wgpu::DeviceDescriptor {
         label: Some("glia window device"),
         required_limits: crate::render::context::required_limits(adapter),
+        required_features: crate::render::context::optional_features(adapter),
         ..Default::default()
     });
     let options = eframe::NativeOptions {
