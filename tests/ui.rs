@@ -30,7 +30,7 @@ fn harness(files: Vec<PathBuf>) -> Harness<'static, GliaApp> {
 fn wait_for_jobs(harness: &mut Harness<'static, GliaApp>) {
     for _ in 0..6000 {
         harness.step();
-        if harness.state().state.jobs.is_idle() {
+        if harness.state().state.is_settled() {
             harness.run_steps(3);
             return;
         }

@@ -76,6 +76,8 @@ pub struct AppState {
     user_opened_files: bool,
     /// The demo's volume layers, loaded once its brain is on screen.
     pending_demo_volumes: Vec<crate::model::VolumeLayer>,
+    /// Frames to wait before loading them.
+    demo_volumes_in_frames: Option<u32>,
     /// Whether opened files go into File › Open recent (not for `glia snapshot`).
     pub record_recent: bool,
     startup_brain_drawn: bool,
@@ -145,6 +147,7 @@ impl GliaApp {
             applied_theme: None,
             user_opened_files: false,
             pending_demo_volumes: Vec::new(),
+            demo_volumes_in_frames: None,
             record_recent,
             startup_brain_drawn: false,
             last_drawn: None,
@@ -165,6 +168,7 @@ impl GliaApp {
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         let state = &mut self.state;
         state.handle_jobs();
+        state.count_down_demo_volumes(ui.ctx());
         state.handle_dropped_files(ui.ctx());
         state.handle_shortcuts(ui.ctx());
         state.advance_playback(ui.ctx());
@@ -338,6 +342,25 @@ impl AppState {
         self.jobs
             .load_scene(&self.ctx, "Building the demo brain", scene, true);
         self.playback.playing = true;
+    }
+
+    /// Nothing is loading or about to (for headless runs that wait until the window settles).
+    pub fn is_settled(&self) -> bool {
+        self.jobs.is_idle() && self.demo_volumes_in_frames.is_none()
+    }
+
+    fn count_down_demo_volumes(&mut self, ctx: &egui::Context) {
+        match self.demo_volumes_in_frames {
+            Some(0) => {
+                self.demo_volumes_in_frames = None;
+                self.load_demo_volumes();
+            }
+            Some(n) => {
+                self.demo_volumes_in_frames = Some(n - 1);
+                ctx.request_repaint();
+            }
+            None => {}
+        }
     }
 
     fn load_demo_volumes(&mut self) {
@@ -602,6 +625,7 @@ impl AppState {
                 }
                 JobOutput::SessionLoaded { demo: true, .. } if self.user_opened_files => {
                     // The user opened something while the demo was being built: theirs wins.
+                    self.pending_demo_volumes.clear();
                 }
                 JobOutput::SessionLoaded {
                     session,
@@ -610,7 +634,8 @@ impl AppState {
                 } => {
                     self.session = *session;
                     if demo {
-                        self.load_demo_volumes();
+                        // After the brain's first frames are on screen, not competing with them.
+                        self.demo_volumes_in_frames = Some(3);
                     }
                     self.hover = None;
                     self.pinned = None;

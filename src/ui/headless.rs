@@ -192,7 +192,7 @@ pub fn run_until_idle(
             app.state.session.scene.theme = Theme::Light;
         }
         let output = egui.run(size, 1.0, 0.0, |ui| app.ui_root(ui));
-        if app.state.jobs.is_idle() {
+        if app.state.is_settled() {
             settle += 1;
         } else {
             std::thread::sleep(std::time::Duration::from_millis(5));

@@ -106,6 +106,15 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
         painter.circle_stroke(p, 6.0, Stroke::new(2.0, Color32::from_rgb(40, 220, 120)));
         painter.circle_filled(p, 2.0, Color32::from_rgb(40, 220, 120));
     }
+    // The crosshair shared with the slice views.
+    if !state.session.scene.volumes.is_empty()
+        && let Some(uv) = camera.project(state.session.cursor())
+    {
+        let p = view_rect.min + Vec2::new(uv.x * view_rect.width(), uv.y * view_rect.height());
+        let stroke = Stroke::new(1.5, Color32::from_rgb(40, 220, 120));
+        painter.line_segment([p - Vec2::X * 8.0, p + Vec2::X * 8.0], stroke);
+        painter.line_segment([p - Vec2::Y * 8.0, p + Vec2::Y * 8.0], stroke);
+    }
     let view_name = state
         .session
         .scene
