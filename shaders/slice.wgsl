@@ -27,7 +27,8 @@ struct Layer {
     opacity: f32,
     use_mask: u32,
     label_columns: u32,
-    _pad: u32,
+    // 1 for anatomy: on planes in 3D, values at or below the window are not drawn.
+    clear_low: u32,
 };
 
 @group(0) @binding(0) var<uniform> plane: Plane;
@@ -72,7 +73,8 @@ fn sample_volume(v: vec3<f32>) -> f32 {
         return bitcast<f32>(0x7fc00000u);
     }
     if layer.nearest != 0u {
-        return fetch(vec3<i32>(round(v)));
+        // Halves round up, as the CPU's readout does.
+        return fetch(vec3<i32>(floor(v + vec3<f32>(0.5))));
     }
     if hardware_filtering {
         return textureSampleLevel(volume, volume_sampler, (v + vec3<f32>(0.5)) / size, 0.0).x;
@@ -100,7 +102,7 @@ fn layer_color(world: vec3<f32>) -> vec4<f32> {
         return vec4<f32>(0.0);
     }
     if layer.use_mask != 0u {
-        let q = clamp(vec3<i32>(round(v)), vec3<i32>(0), layer.dims.xyz - vec3<i32>(1));
+        let q = clamp(vec3<i32>(floor(v + vec3<f32>(0.5))), vec3<i32>(0), layer.dims.xyz - vec3<i32>(1));
         if textureLoad(mask, q, 0).x == 0u {
             return vec4<f32>(0.0);
         }
@@ -118,7 +120,7 @@ fn layer_color(world: vec3<f32>) -> vec4<f32> {
     if layer.threshold_enabled != 0u && value < rt.z && value > rt.w {
         return vec4<f32>(0.0);
     }
-    if plane.flags.x != 0u && value <= min(rt.x, rt.y) {
+    if plane.flags.x != 0u && layer.clear_low != 0u && value <= min(rt.x, rt.y) {
         return vec4<f32>(0.0);
     }
     let span = rt.y - rt.x;

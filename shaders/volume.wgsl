@@ -1,7 +1,7 @@
 // Ray-marched volume rendering: the front faces of a volume's box start a ray per pixel that
 // steps through the volume (front to back, emission and absorption), colouring each sample by
-// the layer's colormap within its window and threshold. Values are stored normalised in an
-// 8-bit texture so that hardware trilinear filtering gives one fetch per step.
+// the layer's colormap within its window and threshold. Values are stored normalised in a
+// half-float texture so that hardware trilinear filtering gives one fetch per step.
 
 struct Params {
     clip_from_world: mat4x4<f32>,
@@ -88,6 +88,10 @@ fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
         }
         let uvw = (p + vec3<f32>(0.5)) / dims;
         let v = textureSampleLevel(volume, volume_sampler, uvw, 0.0).x;
+        if v != v {
+            // No data (NaN), or next to it.
+            continue;
+        }
         if params.transfer.z != 0.0 && v < window.z && v > window.w {
             continue;
         }

@@ -130,13 +130,14 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
             crate::ui::figure::render_figure(&gpu, session, args.size, args.transparent)
         }
     };
-    let image = figure(&mut session).map_err(|e| {
-        if e.contains("need a volume") {
-            CliError::input(e)
-        } else {
-            CliError::other(e)
-        }
-    })?;
+    crate::ui::figure::check_volumes_fit(&gpu.device, &session).map_err(CliError::input)?;
+    if matches!(view, FigureView::Slice(_) | FigureView::Ortho) && session.scene.volumes.is_empty()
+    {
+        return Err(CliError::input(
+            "slice views need a volume (NIfTI or MGH/MGZ)",
+        ));
+    }
+    let image = figure(&mut session).map_err(CliError::other)?;
     save_png(&image, &args.output)
 }
 

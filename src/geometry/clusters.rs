@@ -1,6 +1,6 @@
 //! Connected clusters of voxels: which supra-threshold voxels belong to clusters of at least a
 //! given size, with face, edge and corner neighbours connected (26-connectivity, as FSL's
-//! `cluster` and SPM count them).
+//! `cluster` counts them; SPM uses 18).
 
 /// For each voxel of a `dims` grid where `keep(i)` holds, whether it lies in a 26-connected
 /// cluster of at least `min_voxels` such voxels: 1 if so, 0 otherwise (also 0 where `keep` is

@@ -27,7 +27,13 @@ pub enum Source {
     Isosurface { path: PathBuf, level: f32 },
     /// A volume file sampled at the vertices of the surface the overlay is on, the largest
     /// value within `depth_mm` along each normal (0: at the vertex).
-    Projection { path: PathBuf, depth_mm: f32 },
+    Projection {
+        /// The volume: a file, or the demo's z-map.
+        of: Box<Source>,
+        depth_mm: f32,
+        #[serde(default)]
+        frame: usize,
+    },
     /// Part of the built-in demo: `"left-hemisphere"`, `"right-hemisphere"`, `"activation"`,
     /// `"t1"`, `"statistic"`.
     Demo { name: String },
@@ -58,21 +64,20 @@ impl Source {
 
     /// Resolves a relative file path against `base` (a session file's folder).
     fn resolve(&mut self, base: &std::path::Path) {
-        if let Source::File { path, .. }
-        | Source::Isosurface { path, .. }
-        | Source::Projection { path, .. } = self
-            && path.is_relative()
-        {
-            *path = base.join(&*path);
+        match self {
+            Source::File { path, .. } | Source::Isosurface { path, .. } if path.is_relative() => {
+                *path = base.join(&*path);
+            }
+            Source::Projection { of, .. } => of.resolve(base),
+            _ => {}
         }
     }
 
     /// The file behind the source, if any.
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            Source::File { path, .. }
-            | Source::Isosurface { path, .. }
-            | Source::Projection { path, .. } => Some(path),
+            Source::File { path, .. } | Source::Isosurface { path, .. } => Some(path),
+            Source::Projection { of, .. } => of.path(),
             Source::Demo { .. } => None,
         }
     }
@@ -97,12 +102,7 @@ impl Source {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default()
             ),
-            Source::Projection { path, .. } => format!(
-                "{} on surface",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
+            Source::Projection { of, .. } => format!("{} on surface", of.display_name()),
             Source::Demo { name } => format!("demo {name}"),
         }
     }

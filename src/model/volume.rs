@@ -192,6 +192,30 @@ impl Volume {
         }
     }
 
+    /// Whether the affine can map world points back to voxels (finite, not singular).
+    pub fn affine_is_invertible(&self) -> bool {
+        let m = self.world_from_voxel;
+        m.is_finite() && m.determinant().abs() > 1e-12
+    }
+
+    /// The voxel size along the voxel axis most aligned with a world direction (mm).
+    pub fn voxel_size_along(&self, direction: DVec3) -> f64 {
+        let m = self.world_from_voxel;
+        [
+            m.x_axis.truncate(),
+            m.y_axis.truncate(),
+            m.z_axis.truncate(),
+        ]
+        .into_iter()
+        .max_by(|a, b| {
+            a.normalize_or_zero()
+                .dot(direction)
+                .abs()
+                .total_cmp(&b.normalize_or_zero().dot(direction).abs())
+        })
+        .map_or(1.0, |axis| axis.length())
+    }
+
     pub fn voxel_from_world(&self) -> DMat4 {
         self.world_from_voxel.inverse()
     }
@@ -204,8 +228,14 @@ impl Volume {
     /// The value at a world point (RAS mm), `None` outside the image.
     pub fn sample(&self, frame: usize, world: DVec3, interpolation: Interpolation) -> Option<f32> {
         let p = self.voxel_of(world);
+        if !p.is_finite() {
+            return None;
+        }
         match interpolation {
-            Interpolation::Nearest => self.value_at(frame, p.round().as_i64vec3().to_array()),
+            // Halves round up, as the GPU's floor(v + 0.5) does, so both pick the same voxel.
+            Interpolation::Nearest => {
+                self.value_at(frame, (p + 0.5).floor().as_i64vec3().to_array())
+            }
             Interpolation::Linear => self.trilinear(frame, p),
         }
     }
@@ -246,21 +276,23 @@ impl Volume {
     }
 
     /// World position of the volume's centre.
+    /// The centre of the voxel at `dims / 2` (a voxel centre, so a crosshair placed there
+    /// samples one slice rather than a blend of two).
     pub fn centre_mm(&self) -> DVec3 {
-        let c = DVec3::from_array(self.dims.map(|d| (d as f64 - 1.0) * 0.5));
+        let c = DVec3::from_array(self.dims.map(|d| (d / 2) as f64));
         (self.world_from_voxel * DVec4::from((c, 1.0))).truncate()
     }
 
-    /// World bounds of the voxel centres' box (min, max).
+    /// World bounds of the box the voxels cover, edges included (min, max).
     pub fn bounds_mm(&self) -> (DVec3, DVec3) {
-        let [nx, ny, nz] = self.dims.map(|d| (d.max(1) - 1) as f64);
+        let [nx, ny, nz] = self.dims.map(|d| d.max(1) as f64 - 0.5);
         let mut lo = DVec3::splat(f64::INFINITY);
         let mut hi = DVec3::splat(f64::NEG_INFINITY);
         for i in 0..8 {
             let c = DVec3::new(
-                if i & 1 == 0 { 0.0 } else { nx },
-                if i & 2 == 0 { 0.0 } else { ny },
-                if i & 4 == 0 { 0.0 } else { nz },
+                if i & 1 == 0 { -0.5 } else { nx },
+                if i & 2 == 0 { -0.5 } else { ny },
+                if i & 4 == 0 { -0.5 } else { nz },
             );
             let w = self.world_from_voxel.transform_point3(c);
             lo = lo.min(w);

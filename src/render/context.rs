@@ -92,6 +92,11 @@ impl GpuContext {
             })
             .await
             .map_err(|e| RenderError::Device(e.to_string()))?;
+        if !cfg!(debug_assertions) {
+            // A validation or memory error in a release build is reported, not a crash (debug
+            // builds keep wgpu's panic, which tests rely on to catch such bugs).
+            device.on_uncaptured_error(std::sync::Arc::new(|e| log::error!("GPU error: {e}")));
+        }
         Ok(GpuContext {
             instance,
             adapter,

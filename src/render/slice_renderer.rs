@@ -30,6 +30,9 @@ pub struct VolumeDraw<'a> {
     pub labels: Option<(u64, &'a LabelTable)>,
     /// Voxels kept by the cluster-size filter (1) or hidden (0), frame-sized.
     pub mask: Option<(u64, &'a [u8])>,
+    /// On planes in the 3D view, leave values at or below the window out (anatomy: the black
+    /// around a head would hide the brain behind it).
+    pub clear_low_in_3d: bool,
 }
 
 /// A planar quad in world space and how it projects.
@@ -93,7 +96,7 @@ struct LayerUniform {
     opacity: f32,
     use_mask: u32,
     label_columns: u32,
-    _pad: u32,
+    clear_low: u32,
 }
 
 /// Label colour texture width (keys per row).
@@ -486,7 +489,7 @@ impl SliceRenderer {
             opacity: l.opacity.clamp(0.0, 1.0),
             use_mask: u32::from(l.mask.is_some()),
             label_columns: LABEL_COLUMNS,
-            _pad: 0,
+            clear_low: u32::from(l.clear_low_in_3d),
         };
         self.queue
             .write_buffer(&gpu.uniform, 0, bytemuck::bytes_of(&uniform));

@@ -2,8 +2,8 @@
 //! (`shaders/volume.wgsl`), its transfer function taken from the layer's colormap, window,
 //! threshold and opacity, with an optional clip plane.
 //!
-//! The volume is uploaded once (per frame shown) as an 8-bit normalised 3D texture: hardware
-//! trilinear filtering then costs one fetch per step, on every adapter.
+//! The volume is uploaded once (per frame shown) as a normalised half-float 3D texture:
+//! hardware trilinear filtering then costs one fetch per step, on every adapter.
 
 use std::collections::HashMap;
 
@@ -255,16 +255,11 @@ impl VolumeRenderer {
             });
         let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
         let span = (hi - lo).max(f32::MIN_POSITIVE);
-        let bytes: Vec<u8> = values
-            .iter()
-            .map(|&x| {
-                if x.is_finite() {
-                    ((x - lo) / span * 255.0).round() as u8
-                } else {
-                    0
-                }
-            })
-            .collect();
+        // Normalised to 0..1 as half floats: filterable on every adapter, 11 bits of precision
+        // within the range, and NaN (no data, e.g. outside the brain in SPM/FSL maps) kept so
+        // the shader can skip it.
+        let halves: Vec<u16> = values.iter().map(|&x| f16_bits((x - lo) / span)).collect();
+        let bytes: &[u8] = bytemuck::cast_slice(&halves);
         let [nx, ny, nz] = v.volume.dims.map(|d| d as u32);
         let size = wgpu::Extent3d {
             width: nx,
@@ -277,16 +272,16 @@ impl VolumeRenderer {
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D3,
-            format: wgpu::TextureFormat::R8Unorm,
+            format: wgpu::TextureFormat::R16Float,
             usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
             view_formats: &[],
         });
         self.queue.write_texture(
             texture.as_image_copy(),
-            &bytes,
+            bytes,
             wgpu::TexelCopyBufferLayout {
                 offset: 0,
-                bytes_per_row: Some(nx),
+                bytes_per_row: Some(nx * 2),
                 rows_per_image: Some(ny),
             },
             size,
@@ -381,5 +376,54 @@ fn params(
         ],
         clip_plane: Vec4::from((clip_normal, clip_offset)).to_array(),
         zero: [norm(0.0), 0.0, 0.0, 0.0],
+    }
+}
+
+/// The IEEE half-precision bits of `x` (round to nearest even; NaN stays NaN, overflow is ∞).
+pub fn f16_bits(x: f32) -> u16 {
+    let b = x.to_bits();
+    let sign = ((b >> 16) & 0x8000) as u16;
+    let exponent = ((b >> 23) & 0xff) as i32;
+    let mantissa = b & 0x7f_ffff;
+    if exponent == 0xff {
+        return sign | 0x7c00 | if mantissa != 0 { 0x200 } else { 0 };
+    }
+    let e = exponent - 127 + 15;
+    if e >= 0x1f {
+        return sign | 0x7c00;
+    }
+    if e <= 0 {
+        if e < -10 {
+            return sign;
+        }
+        // Subnormal: the implicit bit joins the mantissa, shifted into place.
+        return sign | ((mantissa | 0x80_0000) >> (14 - e)) as u16;
+    }
+    let m = mantissa >> 13;
+    let rest = mantissa & 0x1fff;
+    let mut h = u32::from(sign) | ((e as u32) << 10) | m;
+    if rest > 0x1000 || (rest == 0x1000 && m & 1 == 1) {
+        h += 1;
+    }
+    h as u16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::f16_bits;
+
+    #[test]
+    fn half_floats_round_trip_known_values() {
+        assert_eq!(f16_bits(0.0), 0);
+        assert_eq!(f16_bits(1.0), 0x3c00);
+        assert_eq!(f16_bits(0.5), 0x3800);
+        assert_eq!(f16_bits(-2.0), 0xc000);
+        assert_eq!(f16_bits(65504.0), 0x7bff);
+        assert_eq!(f16_bits(1e6), 0x7c00);
+        assert_eq!(f16_bits(f32::NAN) & 0x7c00, 0x7c00);
+        assert_ne!(f16_bits(f32::NAN) & 0x3ff, 0);
+        // 1 + 2^-11 is halfway between 1 and the next half: ties go to even (1).
+        assert_eq!(f16_bits(1.0 + 2f32.powi(-11)), 0x3c00);
+        assert_eq!(f16_bits(2f32.powi(-24)), 0x0001, "smallest subnormal");
     }
 }

@@ -112,7 +112,10 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
     }
     for layer in scene.volumes {
         match super::volumes::reload_volume(&layer) {
-            Ok(data) => session.insert_volume(layer, Arc::new(data)),
+            Ok((data, warning)) => {
+                errors.extend(warning);
+                session.insert_volume(layer, Arc::new(data));
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -145,18 +148,26 @@ fn load_overlay(
 ) -> Result<(), String> {
     let overlay = match &layer.source {
         Source::Demo { name } if name == crate::demo::ACTIVATION => None,
-        Source::Projection { path, depth_mm } => {
-            let loaded = files.get(path, false)?;
-            let volume = loaded
-                .volume
-                .as_ref()
-                .ok_or_else(|| format!("{}: holds no volume", path.display()))?;
+        Source::Projection {
+            of,
+            depth_mm,
+            frame,
+        } => {
+            let volume = match of.as_ref() {
+                Source::Demo { name } => crate::demo::volume(name)?,
+                Source::File { path, .. } => files
+                    .get(path, false)?
+                    .volume
+                    .clone()
+                    .ok_or_else(|| format!("{}: holds no volume", path.display()))?,
+                other => return Err(format!("{}: not a volume", other.display_name())),
+            };
             let surface = session
                 .surface_data(surface)
                 .ok_or("the surface is gone")?
                 .clone();
             Some(super::volumes::projection_overlay(
-                volume, 0, &surface, *depth_mm,
+                &volume, *frame, &surface, *depth_mm,
             ))
         }
         Source::File { path, item } => {

@@ -18,7 +18,7 @@ use glam::Vec3;
 pub use data::{KEY_FRAMES, OverlayValuesData, SurfaceData, next_key};
 pub use load::load_scene;
 pub use prepare::{Prepared, default_iso_level, is_underlay_file, prepare_files};
-pub use volumes::{VolumeData, reload_volume};
+pub use volumes::{MaskRequest, VolumeData, reload_volume};
 
 use crate::formats::FormatError;
 use crate::geometry::orientation::Orientation;
@@ -43,6 +43,8 @@ pub struct Session {
     /// Bumped whenever loaded data changes (not the Scene's settings): with the Scene, it tells
     /// a view whether its last picture is still right.
     generation: u64,
+    /// The same for volume data and cluster masks only (what slice views show).
+    volume_generation: u64,
 }
 
 /// What an opened file turned into (for messages and selection).
@@ -66,6 +68,16 @@ impl Session {
     /// never looks unchanged to a view).
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Changes whenever volume data or cluster masks change.
+    pub fn volume_generation(&self) -> u64 {
+        self.volume_generation
+    }
+
+    fn touch_volumes(&mut self) {
+        self.volume_generation = next_key();
+        self.touch();
     }
 
     fn touch(&mut self) {
@@ -114,6 +126,9 @@ impl Session {
             .unwrap_or_default();
         if self.scene.remove(id) {
             self.touch();
+            if self.volumes.contains_key(&id) {
+                self.touch_volumes();
+            }
             for layer in children.into_iter().chain([id]) {
                 self.volumes.remove(&layer);
                 self.surfaces.remove(&layer);

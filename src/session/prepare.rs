@@ -97,6 +97,12 @@ fn prepare_loaded(path: &Path, loaded: Loaded) -> Result<Prepared, FormatError> 
         });
     }
     if let Some(volume) = loaded.volume {
+        if !volume.affine_is_invertible() {
+            return Err(FormatError::invalid(
+                path,
+                "its affine (sform/qform) is singular or not finite: the voxels cannot be placed in space",
+            ));
+        }
         // find_for_volume only offers tables that read; should one fail now, the volume still
         // opens, without names.
         let (labels, table) = match formats::lut::find_for_volume(path) {

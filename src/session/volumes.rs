@@ -64,7 +64,9 @@ impl VolumeData {
         let stat_name = ["stat", "zmap", "tmap", "spmt", "_t.", "_z."]
             .iter()
             .any(|w| lower.contains(w));
-        if (self.range.0 < 0.0 && self.range.1 > 0.0 && !integer) || stat_name {
+        // A real negative tail, not the slight ringing of a resampled anatomical scan.
+        let signed = self.robust_range.0 < 0.0 || self.range.0 < -0.05 * self.range.1.abs();
+        if (signed && self.range.1 > 0.0 && !integer) || stat_name {
             return VolumeRole::Statistic;
         }
         VolumeRole::Anatomy
@@ -151,9 +153,10 @@ impl VolumeData {
 
 /// Reads a volume layer's data again (loading a saved Scene): the image and, for an atlas, the
 /// label table the layer names.
-pub fn reload_volume(layer: &VolumeLayer) -> Result<VolumeData, String> {
+/// A missing or broken label table is not fatal: the atlas opens without names, with a warning.
+pub fn reload_volume(layer: &VolumeLayer) -> Result<(VolumeData, Option<String>), String> {
     if let Source::Demo { name } = &layer.source {
-        return crate::demo::volume(name).map(|v| VolumeData::new(v, None));
+        return crate::demo::volume(name).map(|v| (VolumeData::new(v, None), None));
     }
     let path = layer
         .source
@@ -163,11 +166,17 @@ pub fn reload_volume(layer: &VolumeLayer) -> Result<VolumeData, String> {
     let volume = loaded
         .volume
         .ok_or_else(|| format!("{}: holds no volume", path.display()))?;
-    let labels = match layer.labels.as_ref().and_then(Source::path) {
-        Some(table) => Some(formats::lut::read(table).map_err(|e| e.to_string())?),
-        None => None,
+    let (labels, warning) = match layer.labels.as_ref().and_then(Source::path) {
+        Some(table) => match formats::lut::read(table) {
+            Ok(t) => (Some(t), None),
+            Err(e) => (
+                None,
+                Some(format!("{e} (the atlas opens without region names)")),
+            ),
+        },
+        None => (None, None),
     };
-    Ok(VolumeData::new(volume, labels))
+    Ok((VolumeData::new(volume, labels), warning))
 }
 
 /// A volume frame projected onto a surface (see [`crate::geometry::projection`]), as an overlay.
@@ -200,6 +209,32 @@ pub struct ClusterMasks {
     masks: HashMap<LayerId, (MaskParams, u64, Arc<Vec<u8>>)>,
 }
 
+/// A cluster mask to compute: the layer, its settings and its data (cheap to clone, safe to
+/// send to a worker thread).
+#[derive(Clone)]
+pub struct MaskRequest {
+    pub layer: LayerId,
+    params: MaskParams,
+    data: Arc<VolumeData>,
+}
+
+impl MaskRequest {
+    /// The mask (slow for big volumes: a flood fill over the frame).
+    pub fn compute(&self) -> Vec<u8> {
+        let volume = &self.data.volume;
+        let p = self.params;
+        crate::geometry::clusters::cluster_mask(volume.dims, p.min_voxels, |i| {
+            let v = volume.value(p.frame, i);
+            v.is_finite() && (v >= p.positive || v <= p.negative)
+        })
+    }
+
+    /// Whether two requests ask for the same mask.
+    pub fn same_as(&self, other: &MaskRequest) -> bool {
+        self.layer == other.layer && self.params == other.params
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 struct MaskParams {
     data_key: u64,
@@ -218,7 +253,7 @@ impl Session {
     pub fn insert_volume(&mut self, layer: VolumeLayer, data: Arc<VolumeData>) {
         self.volumes.insert(layer.id, data);
         self.scene.volumes.push(layer);
-        self.touch();
+        self.touch_volumes();
     }
 
     /// Adds a volume layer with defaults that suit its data; returns its id.
@@ -247,7 +282,7 @@ impl Session {
         }
         self.scene.volumes.push(layer);
         self.volumes.insert(id, data);
-        self.touch();
+        self.touch_volumes();
         id
     }
 
@@ -260,11 +295,7 @@ impl Session {
         depth_mm: f32,
     ) -> Result<LayerId, String> {
         let layer = self.scene.volume(volume_id).ok_or("the volume is gone")?;
-        let path = layer
-            .source
-            .path()
-            .ok_or("only volumes from files can be projected")?
-            .to_owned();
+        let of = Box::new(layer.source.clone());
         let frame = layer.frame;
         let data = self
             .volumes
@@ -276,7 +307,12 @@ impl Session {
             .ok_or("the surface is gone")?
             .clone();
         let overlay = projection_overlay(&data.volume, frame, &surface, depth_mm);
-        self.add_overlay(surface_id, Source::Projection { path, depth_mm }, overlay)
+        let source = Source::Projection {
+            of,
+            depth_mm,
+            frame,
+        };
+        self.add_overlay(surface_id, source, overlay)
     }
 
     /// The crosshair: the Scene's, else the centre of the first volume, else of the surfaces.
@@ -319,9 +355,11 @@ impl Session {
             .reduce(|(a0, a1), (b0, b1)| (a0.min(b0), a1.max(b1)))
     }
 
-    /// Recomputes the cluster masks whose thresholds or sizes changed.
-    pub fn update_cluster_masks(&mut self) {
+    /// The cluster masks that the current thresholds and sizes call for but that are not
+    /// computed yet (or were computed for other settings). Forgets masks no longer wanted.
+    pub fn cluster_mask_requests(&mut self) -> Vec<MaskRequest> {
         let mut wanted = Vec::new();
+        let mut requests = Vec::new();
         for layer in &self.scene.volumes {
             let Some(data) = self.volumes.get(&layer.id) else {
                 continue;
@@ -332,34 +370,56 @@ impl Session {
             {
                 continue;
             }
-            let frame = layer.frame.min(data.volume.n_frames.saturating_sub(1));
             let params = MaskParams {
                 data_key: data.key,
-                frame,
+                frame: layer.frame.min(data.volume.n_frames.saturating_sub(1)),
                 positive: layer.threshold.positive,
                 negative: layer.threshold.negative,
                 min_voxels: layer.min_cluster_voxels,
             };
             wanted.push(layer.id);
-            if self
+            if !self
                 .cluster_masks
                 .masks
                 .get(&layer.id)
                 .is_some_and(|(p, _, _)| *p == params)
             {
-                continue;
-            }
-            let volume = &data.volume;
-            let mask =
-                crate::geometry::clusters::cluster_mask(volume.dims, params.min_voxels, |i| {
-                    let v = volume.value(frame, i);
-                    v.is_finite() && (v >= params.positive || v <= params.negative)
+                requests.push(MaskRequest {
+                    layer: layer.id,
+                    params,
+                    data: data.clone(),
                 });
+            }
+        }
+        let before = self.cluster_masks.masks.len();
+        self.cluster_masks.masks.retain(|id, _| wanted.contains(id));
+        if self.cluster_masks.masks.len() != before {
+            self.touch_volumes();
+        }
+        requests
+    }
+
+    /// Stores a computed mask, if its layer still wants one with these settings.
+    pub fn set_cluster_mask(&mut self, request: &MaskRequest, mask: Vec<u8>) {
+        let current = self.cluster_mask_requests();
+        if current
+            .iter()
+            .any(|r| r.layer == request.layer && r.params == request.params)
+        {
             self.cluster_masks
                 .masks
-                .insert(layer.id, (params, next_key(), Arc::new(mask)));
+                .insert(request.layer, (request.params, next_key(), Arc::new(mask)));
+            self.touch_volumes();
         }
-        self.cluster_masks.masks.retain(|id, _| wanted.contains(id));
+    }
+
+    /// Computes every mask the settings call for, now (for figures; the window computes them in
+    /// the background).
+    pub fn update_cluster_masks(&mut self) {
+        for request in self.cluster_mask_requests() {
+            let mask = request.compute();
+            self.set_cluster_mask(&request, mask);
+        }
     }
 
     /// What the slice renderer draws: the visible volume layers, underlay first.
@@ -394,6 +454,7 @@ impl Session {
                         .masks
                         .get(&layer.id)
                         .map(|(_, k, m)| (*k, &m[..])),
+                    clear_low_in_3d: layer.role == VolumeRole::Anatomy,
                 })
             })
             .collect()
@@ -491,7 +552,7 @@ impl Session {
         self.scene
             .volumes
             .iter()
-            .filter(|l| l.visible && l.render_3d && l.opacity > 0.0)
+            .filter(|l| l.visible && l.render_3d && l.opacity > 0.0 && l.role != VolumeRole::Labels)
             .filter_map(|layer| {
                 let data = self.volumes.get(&layer.id)?;
                 let frame = layer.frame.min(data.volume.n_frames.saturating_sub(1));

@@ -78,6 +78,8 @@ pub struct AppState {
     pending_demo_volumes: Vec<crate::model::VolumeLayer>,
     /// Frames to wait before loading them.
     demo_volumes_in_frames: Option<u32>,
+    /// Cluster masks being computed in the background.
+    masks_in_flight: Vec<crate::session::MaskRequest>,
     /// Whether opened files go into File › Open recent (not for `glia snapshot`).
     pub record_recent: bool,
     startup_brain_drawn: bool,
@@ -148,6 +150,7 @@ impl GliaApp {
             user_opened_files: false,
             pending_demo_volumes: Vec::new(),
             demo_volumes_in_frames: None,
+            masks_in_flight: Vec::new(),
             record_recent,
             startup_brain_drawn: false,
             last_drawn: None,
@@ -169,6 +172,7 @@ impl GliaApp {
         let state = &mut self.state;
         state.handle_jobs();
         state.count_down_demo_volumes(ui.ctx());
+        state.request_cluster_masks();
         state.handle_dropped_files(ui.ctx());
         state.handle_shortcuts(ui.ctx());
         state.advance_playback(ui.ctx());
@@ -349,6 +353,21 @@ impl AppState {
         self.jobs.is_idle() && self.demo_volumes_in_frames.is_none()
     }
 
+    /// Starts computing the cluster masks the thresholds call for (a flood fill per volume:
+    /// not on the UI thread). The previous mask is drawn until the new one is ready.
+    fn request_cluster_masks(&mut self) {
+        for request in self.session.cluster_mask_requests() {
+            if self.masks_in_flight.iter().any(|r| r.same_as(&request)) {
+                continue;
+            }
+            self.masks_in_flight.push(request.clone());
+            self.jobs.spawn(&self.ctx, "Finding clusters", move |_| {
+                let mask = request.compute();
+                JobOutput::ClusterMask(request, mask)
+            });
+        }
+    }
+
     fn count_down_demo_volumes(&mut self, ctx: &egui::Context) {
         match self.demo_volumes_in_frames {
             Some(0) => {
@@ -374,7 +393,10 @@ impl AppState {
                 let mut errors = Vec::new();
                 for layer in layers {
                     match crate::session::reload_volume(&layer) {
-                        Ok(data) => loaded.push((layer, std::sync::Arc::new(data))),
+                        Ok((data, warning)) => {
+                            errors.extend(warning);
+                            loaded.push((layer, std::sync::Arc::new(data)));
+                        }
                         Err(e) => errors.push(e),
                     }
                 }
@@ -617,6 +639,12 @@ impl AppState {
                             Ok(Applied::Volume(id)) => {
                                 self.selected = Some(id);
                                 self.wants_slice_views = true;
+                                if let Err(e) = super::figure::check_volumes_fit(
+                                    &self.render_state.device,
+                                    &self.session,
+                                ) {
+                                    self.report_error(e);
+                                }
                             }
                             Ok(Applied::Underlay(_)) => {}
                             Err(e) => self.report_error(e),
@@ -653,6 +681,10 @@ impl AppState {
                     for e in errors {
                         self.report_error(e);
                     }
+                }
+                JobOutput::ClusterMask(request, mask) => {
+                    self.masks_in_flight.retain(|r| !r.same_as(&request));
+                    self.session.set_cluster_mask(&request, mask);
                 }
                 JobOutput::Saved(Ok(message)) => {
                     self.toasts.success(message);

@@ -52,7 +52,6 @@ pub fn draw_scene(
         let [r, g, b] = session.scene.theme.background();
         [r, g, b, 1.0]
     };
-    session.update_cluster_masks();
     let draws = session.draw_list(view);
     let planes = session.planes_3d(camera.clip_from_world());
     let volumes = session.volume_draws();
@@ -68,6 +67,23 @@ pub fn draw_scene(
         samples,
     );
     camera
+}
+
+/// Checks every visible volume fits the device's 3D textures (a message naming it otherwise).
+pub fn check_volumes_fit(device: &wgpu::Device, session: &Session) -> Result<(), String> {
+    let max = device.limits().max_texture_dimension_3d as usize;
+    for layer in session.scene.volumes.iter().filter(|l| l.visible) {
+        if let Some(data) = session.volume_data(layer.id)
+            && data.volume.dims.iter().any(|&d| d > max)
+        {
+            let [x, y, z] = data.volume.dims;
+            return Err(format!(
+                "{}: {x}×{y}×{z} voxels is more than this GPU's 3D textures hold ({max} per side)",
+                layer.name
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Paints what goes over the 3D image in both the window and figures: the colorbar.
@@ -113,6 +129,8 @@ pub fn render_figure_at(
     ppp: f32,
 ) -> Result<image::RgbaImage, String> {
     crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    check_volumes_fit(&gpu.device, session)?;
+    session.update_cluster_masks();
     let mut renderer = SceneRenderer::new(&gpu.device, &gpu.queue);
     let mut target = ViewTarget::new(&gpu.device, size);
     draw_scene(
@@ -162,6 +180,7 @@ pub fn render_slices(
 ) -> Result<image::RgbaImage, String> {
     use super::panels::slices::{SliceGeometry, paint_decorations};
     crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    check_volumes_fit(&gpu.device, session)?;
     if session.scene.volumes.is_empty() {
         return Err("slice views need a volume (NIfTI or MGH/MGZ)".into());
     }
@@ -194,20 +213,36 @@ pub fn render_slices(
     let bounds = session.volume_bounds();
     let mut renderer = crate::render::SliceRenderer::new(&gpu.device, &gpu.queue);
     let mut egui = super::headless::HeadlessEgui::new(gpu);
-    let mut panels = Vec::new();
-    for (i, &axis) in axes.iter().enumerate() {
+    let panel = |i: usize| {
         let (x0, x1) = (panels_px * i as u32 / n, panels_px * (i as u32 + 1) / n);
         let px = [(x1 - x0).max(1), size[1]];
-        let points = egui::vec2(px[0] as f32, px[1] as f32) / ppp;
-        let geometry = SliceGeometry::frame(
+        (x0, px, egui::vec2(px[0] as f32, px[1] as f32) / ppp)
+    };
+    let frame = |i: usize, axis| {
+        let radiological = session.scene.radiological;
+        SliceGeometry::frame(
             bounds,
             cursor,
             axis,
-            session.scene.radiological,
-            points,
+            radiological,
+            panel(i).2,
             1.0,
             glam::Vec2::ZERO,
-        );
+        )
+    };
+    // One scale for every panel, so a millimetre is as long in each.
+    let mm_per_point = axes
+        .iter()
+        .enumerate()
+        .map(|(i, &axis)| frame(i, axis).mm_per_point)
+        .fold(0.0f32, f32::max);
+    let mut panels = Vec::new();
+    for (i, &axis) in axes.iter().enumerate() {
+        let (x0, px, points) = panel(i);
+        let geometry = SliceGeometry {
+            mm_per_point,
+            ..frame(i, axis)
+        };
         let mut target = ViewTarget::new(&gpu.device, px);
         renderer.draw_view(
             &mut target,

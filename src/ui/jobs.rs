@@ -25,6 +25,8 @@ pub enum JobOutput {
         layers: Vec<(crate::model::VolumeLayer, Arc<crate::session::VolumeData>)>,
         errors: Vec<String>,
     },
+    /// A cluster mask computed.
+    ClusterMask(crate::session::MaskRequest, Vec<u8>),
     /// A figure saved (or not).
     Saved(Result<String, String>),
     /// The job failed unexpectedly (a bug: reported, never fatal).

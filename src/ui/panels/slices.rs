@@ -8,10 +8,19 @@
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 use glam::Vec3;
 
-use crate::model::{Scene, SliceAxis, VolumeRole};
+use crate::model::{SliceAxis, VolumeRole};
 use crate::render::SlicePlane;
 use crate::ui::app::AppState;
 use crate::ui::gpu_bridge::BridgedView;
+
+/// What a slice view's picture shows: (volume layers, theme, radiological), size in pixels,
+/// data generation, (plane centre, scale).
+type SliceKey = (
+    (Vec<crate::model::VolumeLayer>, crate::model::Theme, bool),
+    [u32; 2],
+    u64,
+    [f32; 4],
+);
 
 /// One slice view's own state: its zoom and pan, its target, and what it last drew.
 pub struct SliceViewState {
@@ -22,7 +31,7 @@ pub struct SliceViewState {
     /// right and up.
     pub pan_mm: glam::Vec2,
     pub view: Option<BridgedView>,
-    last_drawn: Option<(Scene, [u32; 2], u64, [f32; 4])>,
+    last_drawn: Option<SliceKey>,
 }
 
 impl SliceViewState {
@@ -61,7 +70,7 @@ impl SliceGeometry {
     ) -> Self {
         let (lo, hi) = scene_bounds.unwrap_or((Vec3::splat(-100.0), Vec3::splat(100.0)));
         let (right, up) = axis.screen_axes(radiological);
-        let extent = hi - lo;
+        let extent = (hi - lo).max(Vec3::splat(1.0));
         let (width_mm, height_mm) = (extent.dot(right.abs()), extent.dot(up.abs()));
         let fit = (width_mm / size.x.max(1.0)).max(height_mm / size.y.max(1.0)) * 1.04;
         let mm_per_point = fit / zoom.clamp(0.1, 100.0);
@@ -149,11 +158,16 @@ pub fn slice_ui(ui: &mut egui::Ui, state: &mut AppState, index: usize) {
         &state.render_state,
         size_px,
     );
-    state.session.update_cluster_masks();
+    // Only what a slice shows: redrawing on every 3D camera move or demo tick would waste the
+    // frame budget of a software GPU.
     let key = (
-        state.session.scene.clone(),
+        (
+            state.session.scene.volumes.clone(),
+            state.session.scene.theme,
+            radiological,
+        ),
         size_px,
-        state.session.generation(),
+        state.session.volume_generation(),
         [
             geometry.centre_mm.x,
             geometry.centre_mm.y,
@@ -336,18 +350,23 @@ fn handle_input(
     }
 }
 
-/// Moves the crosshair one underlay voxel along a view's normal.
+/// Moves the crosshair one underlay voxel along a view's normal, onto voxel centres.
 fn step_slice(state: &mut AppState, axis: SliceAxis, steps: i32) {
     let n = axis.normal_axis();
-    let voxel_mm = state.session.underlay().map_or(1.0, |(_, d)| {
-        d.volume
-            .voxel_size_mm()
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min) as f32
-    });
     let mut c = state.session.cursor();
-    c[n] += voxel_mm * steps as f32;
+    match state.session.underlay() {
+        Some((_, data)) => {
+            let volume = &data.volume;
+            let mut direction = glam::DVec3::ZERO;
+            direction[n] = 1.0;
+            let size = volume.voxel_size_along(direction) as f32;
+            // Snap to the nearest voxel centre's position along the normal, then step.
+            let v = volume.voxel_of(c.as_dvec3());
+            let centre = volume.world_from_voxel.transform_point3((v + 0.5).floor());
+            c[n] = centre[n] as f32 + size * steps as f32;
+        }
+        None => c[n] += steps as f32,
+    }
     if let Some((lo, hi)) = state.session.volume_bounds() {
         c = c.clamp(lo, hi);
     }

@@ -93,8 +93,11 @@ fn volume_ui(
             ));
             ui.horizontal(|ui| {
                 ui.add(egui::Slider::new(&mut layer.opacity, 0.0..=1.0).text("opacity"));
-                ui.checkbox(&mut layer.render_3d, "3D")
-                    .on_hover_text("Volume rendering (ray-marched) in the 3D view, coloured by this layer's colormap, window and threshold");
+                // Atlases are not volume-rendered: their colours are per label, not a ramp.
+                if layer.role != VolumeRole::Labels {
+                    ui.checkbox(&mut layer.render_3d, "3D")
+                        .on_hover_text("Volume rendering (ray-marched) in the 3D view, coloured by this layer's colormap, window and threshold");
+                }
             });
             ui.horizontal(|ui| {
                 let label = ui.label("Shown as");
