@@ -90,6 +90,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if cli.command.is_some() {
+        quiet_headless_runtime();
+    }
     let result = match cli.command {
         Some(Command::Render(args)) => render::run(&args),
         Some(Command::Snapshot(args)) => snapshot::run(&args),
@@ -102,6 +105,26 @@ pub fn main() -> ExitCode {
             eprintln!("glia: {}", e.message);
             ExitCode::from(e.code)
         }
+    }
+}
+
+/// Headless commands need no display server, but Mesa's Vulkan driver still probes for one and
+/// complains on stderr when `XDG_RUNTIME_DIR` is unset, which breaks the one-line error
+/// convention. A private empty runtime directory quiets it.
+fn quiet_headless_runtime() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
+        return;
+    }
+    let user = std::env::var("USER").unwrap_or_else(|_| "user".into());
+    let dir = std::env::temp_dir().join(format!("glia-runtime-{user}"));
+    if std::fs::create_dir_all(&dir).is_ok() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+        }
+        // SAFETY: called first thing in main, before any other thread exists.
+        unsafe { std::env::set_var("XDG_RUNTIME_DIR", &dir) };
     }
 }
 

@@ -11,6 +11,7 @@ pub mod camera;
 pub mod colormap;
 pub mod context;
 pub mod export;
+pub mod layouts;
 pub mod slice_renderer;
 pub mod surface_renderer;
 pub mod target;

@@ -11,7 +11,11 @@ use std::collections::HashMap;
 use bytemuck::{Pod, Zeroable};
 use glam::{Mat4, Vec3};
 
-use super::{COLOR_FORMAT, DEPTH_FORMAT, ViewTarget};
+use super::ViewTarget;
+use super::layouts::{
+    color_target, depth_state, multisample, sampler_entry, texture_entry, uniform_buffer,
+    uniform_entry,
+};
 use crate::model::{Colormap, Interpolation, LabelTable, LayerId, Threshold, Volume};
 
 /// One volume layer to draw. The renderer re-uploads the volume when `key` changes (new data
@@ -138,25 +142,14 @@ impl SliceRenderer {
             label: Some("slice.wgsl"),
             source: wgpu::ShaderSource::Wgsl(include_str!("../../shaders/slice.wgsl").into()),
         });
-        let uniform = |binding, visibility| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility,
-            ty: wgpu::BindingType::Buffer {
-                ty: wgpu::BufferBindingType::Uniform,
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        };
-        let texture = |binding, dimension, sample_type| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::FRAGMENT,
-            ty: wgpu::BindingType::Texture {
+        let uniform = uniform_entry;
+        let texture = |binding, dimension, sample_type| {
+            texture_entry(
+                binding,
+                wgpu::ShaderStages::FRAGMENT,
+                dimension,
                 sample_type,
-                view_dimension: dimension,
-                multisampled: false,
-            },
-            count: None,
+            )
         };
         use wgpu::TextureSampleType as T;
         use wgpu::TextureViewDimension as D;
@@ -184,16 +177,7 @@ impl SliceRenderer {
                 ),
                 texture(2, D::D3, T::Uint),
                 texture(3, D::D2, unfiltered),
-                wgpu::BindGroupLayoutEntry {
-                    binding: 4,
-                    visibility: wgpu::ShaderStages::FRAGMENT,
-                    ty: wgpu::BindingType::Sampler(if filtering {
-                        wgpu::SamplerBindingType::Filtering
-                    } else {
-                        wgpu::SamplerBindingType::NonFiltering
-                    }),
-                    count: None,
-                },
+                sampler_entry(4, filtering),
             ],
         });
         let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -250,30 +234,22 @@ impl SliceRenderer {
                     cull_mode: None,
                     ..Default::default()
                 },
-                depth_stencil: Some(wgpu::DepthStencilState {
-                    format: DEPTH_FORMAT,
-                    depth_write_enabled: Some(depth_tested),
-                    depth_compare: Some(if depth_tested {
+                depth_stencil: depth_state(
+                    depth_tested,
+                    if depth_tested {
                         wgpu::CompareFunction::LessEqual
                     } else {
                         wgpu::CompareFunction::Always
-                    }),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: wgpu::MultisampleState {
-                    count: samples,
-                    mask: !0,
-                    alpha_to_coverage_enabled: false,
-                },
+                    },
+                ),
+                multisample: multisample(samples),
                 fragment: Some(wgpu::FragmentState {
                     module: &self.module,
                     entry_point: Some("fs_main"),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format: COLOR_FORMAT,
-                        blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
+                    targets: &color_target(
+                        Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                        wgpu::ColorWrites::ALL,
+                    ),
                     compilation_options: wgpu::PipelineCompilationOptions {
                         constants: &[(
                             "hardware_filtering",
@@ -311,12 +287,11 @@ impl SliceRenderer {
             }
         }
         while self.planes.len() < planes.len() {
-            let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("slice plane"),
-                size: std::mem::size_of::<PlaneUniform>() as u64,
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
+            let buffer = uniform_buffer(
+                &self.device,
+                "slice plane",
+                std::mem::size_of::<PlaneUniform>(),
+            );
             let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some("slice plane"),
                 layout: &self.plane_layout,
@@ -402,12 +377,11 @@ impl SliceRenderer {
                 &[0; 4],
             );
             let mask = self.texture_3d("no mask", wgpu::TextureFormat::R8Uint, [1, 1, 1], &[1]);
-            let uniform = self.device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("slice layer"),
-                size: std::mem::size_of::<LayerUniform>() as u64,
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
+            let uniform = uniform_buffer(
+                &self.device,
+                "slice layer",
+                std::mem::size_of::<LayerUniform>(),
+            );
             let bind_group = self.layer_bind_group(&uniform, &volume, &mask, &labels);
             self.layers.insert(
                 l.id,

@@ -14,8 +14,10 @@ use std::collections::HashMap;
 use bytemuck::{Pod, Zeroable};
 use glam::Vec3;
 
-use super::{COLOR_FORMAT, Camera, DEPTH_FORMAT, MSAA_SAMPLES, ViewTarget};
+use super::layouts::{color_target, depth_state, multisample, texture_entry, uniform_entry};
+use super::{Camera, MSAA_SAMPLES, ViewTarget};
 use crate::model::{Colormap, LayerId, Threshold};
+use wgpu::TextureViewDimension::D2;
 
 /// Overlays drawn per surface; more are ignored (the Layers panel says so).
 pub const MAX_OVERLAYS: usize = 8;
@@ -174,6 +176,7 @@ impl SurfaceRenderer {
                 texture_entry(
                     1,
                     wgpu::ShaderStages::FRAGMENT,
+                    D2,
                     wgpu::TextureSampleType::Float { filterable: false },
                 ),
             ],
@@ -197,7 +200,12 @@ impl SurfaceRenderer {
             label: Some("surface"),
             entries: &[
                 uniform_entry(0, wgpu::ShaderStages::VERTEX_FRAGMENT),
-                texture_entry(1, wgpu::ShaderStages::VERTEX, wgpu::TextureSampleType::Uint),
+                texture_entry(
+                    1,
+                    wgpu::ShaderStages::VERTEX,
+                    D2,
+                    wgpu::TextureSampleType::Uint,
+                ),
             ],
         });
         let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -307,26 +315,12 @@ impl SurfaceRenderer {
                     cull_mode: facing.cull_mode(),
                     ..Default::default()
                 },
-                depth_stencil: Some(wgpu::DepthStencilState {
-                    format: DEPTH_FORMAT,
-                    depth_write_enabled: Some(write),
-                    depth_compare: Some(depth),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: wgpu::MultisampleState {
-                    count: samples,
-                    mask: !0,
-                    alpha_to_coverage_enabled: false,
-                },
+                depth_stencil: depth_state(write, depth),
+                multisample: multisample(samples),
                 fragment: Some(wgpu::FragmentState {
                     module: &self.module,
                     entry_point: Some(fs),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format: COLOR_FORMAT,
-                        blend,
-                        write_mask: writes,
-                    })],
+                    targets: &color_target(blend, writes),
                     compilation_options: Default::default(),
                 }),
                 multiview_mask: None,
@@ -742,34 +736,4 @@ fn create_surface_bind_group(
             },
         ],
     })
-}
-
-fn uniform_entry(binding: u32, visibility: wgpu::ShaderStages) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility,
-        ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Uniform,
-            has_dynamic_offset: false,
-            min_binding_size: None,
-        },
-        count: None,
-    }
-}
-
-fn texture_entry(
-    binding: u32,
-    visibility: wgpu::ShaderStages,
-    sample_type: wgpu::TextureSampleType,
-) -> wgpu::BindGroupLayoutEntry {
-    wgpu::BindGroupLayoutEntry {
-        binding,
-        visibility,
-        ty: wgpu::BindingType::Texture {
-            sample_type,
-            view_dimension: wgpu::TextureViewDimension::D2,
-            multisampled: false,
-        },
-        count: None,
-    }
 }

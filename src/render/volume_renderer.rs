@@ -10,7 +10,11 @@ use std::collections::HashMap;
 use bytemuck::{Pod, Zeroable};
 use glam::{Vec3, Vec4};
 
-use super::{COLOR_FORMAT, Camera, DEPTH_FORMAT};
+use super::Camera;
+use super::layouts::{
+    color_target, depth_state, multisample, sampler_entry, texture_entry, uniform_buffer,
+    uniform_entry,
+};
 use crate::model::{Colormap, LayerId, Threshold, Volume};
 
 /// One volume to ray-march.
@@ -79,42 +83,20 @@ impl VolumeRenderer {
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("volume"),
             entries: &[
-                wgpu::BindGroupLayoutEntry {
-                    binding: 0,
-                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Uniform,
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
-                },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 1,
-                    visibility: wgpu::ShaderStages::FRAGMENT,
-                    ty: wgpu::BindingType::Texture {
-                        sample_type: wgpu::TextureSampleType::Float { filterable: true },
-                        view_dimension: wgpu::TextureViewDimension::D3,
-                        multisampled: false,
-                    },
-                    count: None,
-                },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 2,
-                    visibility: wgpu::ShaderStages::FRAGMENT,
-                    ty: wgpu::BindingType::Sampler(wgpu::SamplerBindingType::Filtering),
-                    count: None,
-                },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 3,
-                    visibility: wgpu::ShaderStages::FRAGMENT,
-                    ty: wgpu::BindingType::Texture {
-                        sample_type: wgpu::TextureSampleType::Float { filterable: false },
-                        view_dimension: wgpu::TextureViewDimension::D2,
-                        multisampled: false,
-                    },
-                    count: None,
-                },
+                uniform_entry(0, wgpu::ShaderStages::VERTEX_FRAGMENT),
+                texture_entry(
+                    1,
+                    wgpu::ShaderStages::FRAGMENT,
+                    wgpu::TextureViewDimension::D3,
+                    wgpu::TextureSampleType::Float { filterable: true },
+                ),
+                sampler_entry(2, true),
+                texture_entry(
+                    3,
+                    wgpu::ShaderStages::FRAGMENT,
+                    wgpu::TextureViewDimension::D2,
+                    wgpu::TextureSampleType::Float { filterable: false },
+                ),
             ],
         });
         let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
@@ -167,26 +149,15 @@ impl VolumeRenderer {
                     ..Default::default()
                 },
                 // Surfaces in front of the box hide it; the volume does not hide itself.
-                depth_stencil: Some(wgpu::DepthStencilState {
-                    format: DEPTH_FORMAT,
-                    depth_write_enabled: Some(false),
-                    depth_compare: Some(wgpu::CompareFunction::LessEqual),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: wgpu::MultisampleState {
-                    count: samples,
-                    mask: !0,
-                    alpha_to_coverage_enabled: false,
-                },
+                depth_stencil: depth_state(false, wgpu::CompareFunction::LessEqual),
+                multisample: multisample(samples),
                 fragment: Some(wgpu::FragmentState {
                     module: &self.module,
                     entry_point: Some("fs_main"),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format: COLOR_FORMAT,
-                        blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
+                    targets: &color_target(
+                        Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
+                        wgpu::ColorWrites::ALL,
+                    ),
                     compilation_options: Default::default(),
                 }),
                 multiview_mask: None,
@@ -287,12 +258,7 @@ impl VolumeRenderer {
             size,
         );
         let view = texture.create_view(&Default::default());
-        let uniform = self.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("volume params"),
-            size: std::mem::size_of::<Params>() as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let uniform = uniform_buffer(&self.device, "volume params", std::mem::size_of::<Params>());
         let bind_group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("volume"),
             layout: &self.layout,
