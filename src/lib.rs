@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod dsp;
 pub mod formats;
 pub mod geometry;
 pub mod model;

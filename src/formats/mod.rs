@@ -29,6 +29,8 @@ pub struct Loaded {
     pub surface: Option<Surface>,
     pub overlays: Vec<Overlay>,
     pub volume: Option<Volume>,
+    /// An electrode recording (EDF/BDF/BrainVision), its samples read on demand.
+    pub recording: Option<crate::model::Recording>,
     /// The arrays as stored in the file, for `glia info`.
     pub arrays: Vec<ArrayInfo>,
     /// Label names, for `glia info` (GIfTI label tables, `.annot` colour tables).

@@ -8,11 +8,13 @@
 
 pub mod colormap;
 pub mod overlay;
+pub mod recording;
 pub mod scene;
 pub mod surface;
 pub mod volume;
 
 pub use colormap::Colormap;
+pub use recording::{Annotation, Channel, ChannelKind, Electrode, InMemory, Recording, SampleSource};
 pub use overlay::{Label, LabelTable, Overlay, OverlayData};
 pub use scene::{
     CameraState, LayerId, OverlayLayer, Scene, SliceAxis, Source, StandardView, SurfaceLayer,
