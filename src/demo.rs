@@ -186,6 +186,18 @@ pub fn scene() -> Scene {
                 },
             ),
         ],
+        recordings: recording(EEG)
+            .map(|rec| {
+                let mut layer =
+                    crate::session::default_layer(35, Source::Demo { name: EEG.into() }, &rec);
+                layer.rows = 64;
+                layer.view_secs = 5.0;
+                layer.scale = 60.0;
+                layer
+            })
+            .into_iter()
+            .collect(),
+        time_cursor_secs: 1.35,
         cursor_mm: Some(MOTOR_MM),
         next_id: 40,
         ..Scene::default()
@@ -255,5 +267,206 @@ pub fn session() -> Result<Session, String> {
         Ok(session)
     } else {
         Err(errors.join("; "))
+    }
+}
+
+/// The demo recording's name in [`Source::Demo`].
+pub const EEG: &str = "eeg";
+
+/// Sample rate of the demo EEG, Hz.
+pub const EEG_RATE_HZ: f64 = 256.0;
+/// Length of the demo EEG, seconds.
+pub const EEG_SECS: f64 = 300.0;
+/// Seconds between the demo's stimuli.
+const STIMULUS_EVERY_SECS: f64 = 2.0;
+/// Eyes open and closed alternate in blocks of this many seconds (closed first).
+const EYES_BLOCK_SECS: f64 = 20.0;
+
+/// The 64 sites of the BioSemi 64 cap (10-10 names), in its order.
+pub const EEG_64: [&str; 64] = [
+    "Fp1", "AF7", "AF3", "F1", "F3", "F5", "F7", "FT7", "FC5", "FC3", "FC1", "C1", "C3", "C5",
+    "T7", "TP7", "CP5", "CP3", "CP1", "P1", "P3", "P5", "P7", "P9", "PO7", "PO3", "O1", "Iz", "Oz",
+    "POz", "Pz", "CPz", "Fpz", "Fp2", "AF8", "AF4", "AFz", "Fz", "F2", "F4", "F6", "F8", "FT8",
+    "FC6", "FC4", "FC2", "FCz", "Cz", "C2", "C4", "C6", "T8", "TP8", "CP6", "CP4", "CP2", "P2",
+    "P4", "P6", "P8", "P10", "PO8", "PO4", "O2",
+];
+
+/// A simulated 64-channel EEG on the standard 10-10 positions, five minutes at 256 Hz: alpha
+/// (10 Hz) over occipital sites that grows when the eyes close, an event-related response to a
+/// stimulus every two seconds whose focus moves from occipital to centro-parietal sites over
+/// 100–400 ms (a P1, an N170 and a P300), a 1/f background and 50 Hz mains on a few channels.
+/// Computed on demand (any stretch in any order gives the same samples), so it costs no memory.
+/// Simulated, and named so.
+pub fn recording(name: &str) -> Result<crate::model::Recording, String> {
+    use crate::model::{Annotation, Channel, ChannelKind, Electrode, Recording};
+    if name != EEG {
+        return Err(format!("unknown demo recording {name:?}"));
+    }
+    let mut electrodes = Vec::with_capacity(64);
+    for site in EEG_64 {
+        let p = crate::formats::montage::standard_position(site)
+            .ok_or_else(|| format!("no standard position for {site}"))?;
+        electrodes.push(Electrode {
+            name: site.to_owned(),
+            position_mm: p,
+        });
+    }
+    let n_samples = (EEG_SECS * EEG_RATE_HZ) as u64;
+    let channels = EEG_64
+        .iter()
+        .map(|site| Channel {
+            name: (*site).to_owned(),
+            sample_rate_hz: EEG_RATE_HZ,
+            n_samples,
+            unit: "V".into(),
+            file_unit: "uV".into(),
+            kind: ChannelKind::Eeg,
+            bad: false,
+        })
+        .collect();
+    let mut annotations = Vec::new();
+    let mut t = 0.0;
+    while t < EEG_SECS {
+        annotations.push(Annotation {
+            onset_secs: t,
+            duration_secs: EYES_BLOCK_SECS,
+            text: if (t / EYES_BLOCK_SECS) as u64 % 2 == 0 {
+                "eyes closed"
+            } else {
+                "eyes open"
+            }
+            .into(),
+        });
+        t += EYES_BLOCK_SECS;
+    }
+    let mut t = 1.0;
+    while t < EEG_SECS {
+        annotations.push(Annotation {
+            onset_secs: t,
+            duration_secs: 0.0,
+            text: "stimulus".into(),
+        });
+        t += STIMULUS_EVERY_SECS;
+    }
+    annotations.sort_by(|a, b| a.onset_secs.total_cmp(&b.onset_secs));
+    let source = SimulatedEeg::new(&electrodes);
+    Ok(Recording {
+        name: "simulated 64-channel EEG".into(),
+        channels,
+        annotations,
+        electrodes,
+        duration_secs: EEG_SECS,
+        record_onsets_secs: None,
+        source: Arc::new(source),
+    })
+}
+
+/// Per-channel weights of the simulation's sources, from the electrode positions.
+struct SimulatedEeg {
+    /// Alpha weight (occipital), per channel.
+    alpha: Vec<f64>,
+    /// Weights of the three response components (occipital P1, lateral-occipital N170,
+    /// centro-parietal P300), per channel.
+    erp: Vec<[f64; 3]>,
+    /// Background: frequency (Hz), amplitude (V) and phase per component, per channel.
+    background: Vec<Vec<(f64, f64, f64)>>,
+    /// Mains amplitude (V) per channel.
+    mains: Vec<f64>,
+}
+
+impl SimulatedEeg {
+    fn new(electrodes: &[crate::model::Electrode]) -> Self {
+        let near = |p: Vec3, c: Vec3, sigma: f32| {
+            f64::from((-(p - c).length_squared() / (2.0 * sigma * sigma)).exp())
+        };
+        let occipital = Vec3::new(0.0, -105.0, 10.0);
+        let left_ot = Vec3::new(-60.0, -80.0, 0.0);
+        let right_ot = Vec3::new(60.0, -80.0, 0.0);
+        let parietal = Vec3::new(0.0, -55.0, 85.0);
+        let hash = |a: u64, b: u64| {
+            // SplitMix64 of (a, b): a fixed, well-mixed pseudo-random number in [0, 1).
+            let mut z =
+                a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut s = SimulatedEeg {
+            alpha: Vec::new(),
+            erp: Vec::new(),
+            background: Vec::new(),
+            mains: Vec::new(),
+        };
+        for (c, e) in electrodes.iter().enumerate() {
+            let p = e.position_mm;
+            s.alpha.push(near(p, occipital, 45.0));
+            s.erp.push([
+                near(p, occipital, 35.0),
+                -(near(p, left_ot, 30.0) + near(p, right_ot, 30.0)),
+                near(p, parietal, 45.0),
+            ]);
+            let c = c as u64;
+            s.background.push(
+                (0..24)
+                    .map(|k| {
+                        let f = 0.5 + 45.0 * hash(c, 3 * k);
+                        (
+                            f,
+                            12e-6 / f.sqrt() / 4.0,
+                            std::f64::consts::TAU * hash(c, 3 * k + 1),
+                        )
+                    })
+                    .collect(),
+            );
+            // Mains on a few badly attached electrodes.
+            s.mains
+                .push(if ["T7", "FT8", "P9"].contains(&e.name.as_str()) {
+                    15e-6
+                } else {
+                    0.0
+                });
+        }
+        s
+    }
+
+    fn sample(&self, channel: usize, t: f64) -> f64 {
+        use std::f64::consts::TAU;
+        let eyes_closed = (t / EYES_BLOCK_SECS) as u64 % 2 == 0;
+        // Alpha waxes and wanes; strong with eyes closed.
+        let envelope = 0.6 + 0.4 * (TAU * 0.23 * t).sin();
+        let alpha_gain = if eyes_closed { 22e-6 } else { 5e-6 };
+        let alpha = alpha_gain * envelope * (TAU * 10.0 * t + 0.3 * (TAU * 0.1 * t).sin()).sin();
+        // The response to the latest stimulus (at 1, 3, 5 … s).
+        let since = (t - 1.0).rem_euclid(STIMULUS_EVERY_SECS);
+        let bump =
+            |latency: f64, width: f64| (-(since - latency).powi(2) / (2.0 * width * width)).exp();
+        let [w1, w2, w3] = self.erp[channel];
+        let erp = 7e-6 * w1 * bump(0.10, 0.02)
+            + 9e-6 * w2 * bump(0.17, 0.025)
+            + 10e-6 * w3 * bump(0.35, 0.06);
+        let background: f64 = self.background[channel]
+            .iter()
+            .map(|&(f, a, phase)| a * (TAU * f * t + phase).sin())
+            .sum();
+        let mains = self.mains[channel] * (TAU * 50.0 * t).sin();
+        self.alpha[channel] * alpha + erp + background + mains
+    }
+}
+
+impl crate::model::SampleSource for SimulatedEeg {
+    fn read(&self, channel: usize, start: u64, out: &mut [f64]) -> Result<(), String> {
+        if channel >= self.alpha.len() {
+            return Err(format!("no channel {channel}"));
+        }
+        let n_samples = (EEG_SECS * EEG_RATE_HZ) as u64;
+        for (i, o) in out.iter_mut().enumerate() {
+            let k = start + i as u64;
+            *o = if k < n_samples {
+                self.sample(channel, k as f64 / EEG_RATE_HZ)
+            } else {
+                f64::NAN
+            };
+        }
+        Ok(())
     }
 }

@@ -70,7 +70,68 @@ pub fn describe(path: &Path, loaded: &Loaded) -> Value {
     if !loaded.label_names.is_empty() {
         out.insert("labels".into(), json!(loaded.label_names));
     }
+    if let Some(r) = &loaded.recording {
+        describe_recording(r, &mut out);
+    }
     Value::Object(out)
+}
+
+/// The recording keys of CONVENTIONS.md: `channels`, `duration_secs`, `annotations`, and
+/// `electrodes` (mm) when positions are known, with `electrodes_source` saying whether they came
+/// from the files (`"file"`) or Glia's built-in standard positions (`"standard"`).
+fn describe_recording(r: &crate::model::Recording, out: &mut Map<String, Value>) {
+    let channels: Vec<Value> = r
+        .channels
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name,
+                "sample_rate_hz": c.sample_rate_hz,
+                "n_samples": c.n_samples,
+                "unit": c.file_unit,
+                "kind": c.kind.name(),
+                "bad": c.bad,
+            })
+        })
+        .collect();
+    out.insert("channels".into(), Value::Array(channels));
+    out.insert("duration_secs".into(), finite_or_null(r.duration_secs));
+    let annotations: Vec<Value> = r
+        .annotations
+        .iter()
+        .map(|a| {
+            json!({
+                "onset_secs": finite_or_null(a.onset_secs),
+                "duration_secs": finite_or_null(a.duration_secs),
+                "text": a.text,
+            })
+        })
+        .collect();
+    out.insert("annotations".into(), Value::Array(annotations));
+    if let Some((onsets, record_secs)) = &r.record_onsets_secs {
+        out.insert("discontinuous".into(), json!(true));
+        out.insert("n_records".into(), json!(onsets.len()));
+        out.insert("record_duration_secs".into(), json!(record_secs));
+    }
+    if !r.electrodes.is_empty() {
+        let electrodes: Vec<Value> = r
+            .electrodes
+            .iter()
+            .map(|e| {
+                let p = e.position_mm;
+                json!({"name": e.name, "x": p.x, "y": p.y, "z": p.z})
+            })
+            .collect();
+        out.insert("electrodes".into(), Value::Array(electrodes));
+        let standard = r
+            .electrodes
+            .iter()
+            .all(crate::formats::montage::is_standard);
+        out.insert(
+            "electrodes_source".into(),
+            json!(if standard { "standard" } else { "file" }),
+        );
+    }
 }
 
 /// The stored data type of a volume file, in numpy's notation as nibabel prints it.
@@ -122,5 +183,46 @@ fn print_text(path: &std::path::Path, info: &Value) {
     if let Some(Value::Array(labels)) = info.get("labels") {
         let names: Vec<&str> = labels.iter().filter_map(Value::as_str).collect();
         println!("  labels ({}): {}", names.len(), names.join(", "));
+    }
+    print_recording(info);
+}
+
+fn print_recording(info: &Value) {
+    let Some(Value::Array(channels)) = info.get("channels") else {
+        return;
+    };
+    println!("  duration: {} s", info["duration_secs"]);
+    println!("  channels ({}):", channels.len());
+    for c in channels {
+        println!(
+            "    {:<20} {:<5} {:>10} Hz {:>12} samples  {}{}",
+            c["name"].as_str().unwrap_or(""),
+            c["kind"].as_str().unwrap_or(""),
+            c["sample_rate_hz"],
+            c["n_samples"],
+            c["unit"].as_str().unwrap_or(""),
+            if c["bad"] == true { "  (bad)" } else { "" }
+        );
+    }
+    if let Some(Value::Array(annotations)) = info.get("annotations") {
+        println!("  annotations ({}):", annotations.len());
+        for a in annotations.iter().take(20) {
+            println!(
+                "    {:>12} s  {:>8} s  {}",
+                a["onset_secs"],
+                a["duration_secs"],
+                a["text"].as_str().unwrap_or("")
+            );
+        }
+        if annotations.len() > 20 {
+            println!("    … {} more", annotations.len() - 20);
+        }
+    }
+    if let Some(Value::Array(electrodes)) = info.get("electrodes") {
+        println!(
+            "  electrodes: {} positions ({})",
+            electrodes.len(),
+            info["electrodes_source"].as_str().unwrap_or("")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! headlessly. Exit codes follow CONVENTIONS.md: 0 success, 2 bad input or usage (with a
 //! one-line message naming the file and the problem), 1 for anything else (no GPU adapter …).
 
+mod export;
 mod info;
 mod render;
 mod snapshot;
@@ -33,6 +34,8 @@ pub enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// Print what Glia reads from a file.
     Info(info::InfoArgs),
+    /// Write a recording's channels (re-referenced, filtered) to .npy or .csv, in volts.
+    Export(export::ExportArgs),
 }
 
 /// An error with the exit code it deserves.
@@ -97,6 +100,7 @@ pub fn main() -> ExitCode {
         Some(Command::Render(args)) => render::run(&args),
         Some(Command::Snapshot(args)) => snapshot::run(&args),
         Some(Command::Info(args)) => info::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
         None => crate::ui::run_window(cli.files).map_err(|e| CliError::other(e.to_string())),
     };
     match result {
@@ -174,6 +178,11 @@ pub fn build_session(
     }
     let mut session = crate::session::Session::default();
     apply_files(&mut session, files)?;
+    if session.needs_template_brain() {
+        // Electrodes alone float in space: put them on the MNI152 template brain.
+        let (left, right) = crate::demo::hemispheres().map_err(CliError::other)?;
+        session.add_template_brain(left, right);
+    }
     Ok(session)
 }
 

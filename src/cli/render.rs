@@ -73,7 +73,8 @@ pub struct RenderArgs {
     /// Draw a colorbar for the top scalar overlay or statistical map.
     #[arg(long)]
     pub colorbar: bool,
-    /// Time in seconds for animated overlays (the demo's activation).
+    /// Time in seconds for animated overlays (the demo's activation) and for the time cursor of
+    /// recordings (what colours their electrodes).
     #[arg(long)]
     pub time: Option<f32>,
     /// Output PNG.
@@ -87,6 +88,7 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
     let mut session = build_session(&args.files, args.scene.as_ref())?;
     if let Some(t) = args.time {
         session.scene.time_secs = t;
+        session.scene.time_cursor_secs = f64::from(t);
     }
     if let Some(at) = args.at {
         session.scene.cursor_mm = Some(at);

@@ -5,6 +5,9 @@
 //! anything is allocated, so a lying or truncated file gives a [`FormatError`] naming the file
 //! and the problem, never a panic or a huge allocation.
 
+pub mod bids;
+pub mod brainvision;
+pub mod edf;
 pub mod freesurfer;
 pub mod gifti;
 pub mod lut;
@@ -12,6 +15,7 @@ pub mod mesh_obj;
 pub mod mesh_ply;
 pub mod mesh_stl;
 pub mod mgh;
+pub mod montage;
 pub mod nifti;
 pub mod registry;
 pub(crate) mod voxel_io;

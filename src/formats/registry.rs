@@ -10,7 +10,10 @@ use std::io::Read;
 use std::path::Path;
 
 use super::freesurfer::{self, FreeSurferKind};
-use super::{FormatError, Loaded, gifti, lut, mesh_obj, mesh_ply, mesh_stl, mgh, nifti};
+use super::{
+    FormatError, Loaded, bids, brainvision, edf, gifti, lut, mesh_obj, mesh_ply, mesh_stl, mgh,
+    montage, nifti,
+};
 
 /// What a file was recognised as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +29,10 @@ pub enum FileKind {
     Obj,
     Ply,
     Stl,
+    /// EDF, EDF+, BDF or BDF+ recording.
+    Edf,
+    /// BrainVision recording, opened from its `.vhdr` header.
+    BrainVision,
 }
 
 impl FileKind {
@@ -46,6 +53,8 @@ impl FileKind {
             FileKind::Obj => "OBJ mesh",
             FileKind::Ply => "PLY mesh",
             FileKind::Stl => "STL mesh",
+            FileKind::Edf => "EDF/BDF recording",
+            FileKind::BrainVision => "BrainVision recording",
         }
     }
 }
@@ -53,10 +62,27 @@ impl FileKind {
 /// The formats Glia reads, for the "unsupported" message.
 pub const SUPPORTED: &str = "Glia reads GIfTI (.gii, .gii.gz), NIfTI (.nii, .nii.gz, .hdr/.img), \
     MGH (.mgh, .mgz), FreeSurfer surfaces (lh.pial, lh.white …), per-vertex data (lh.curv, \
-    lh.sulc, lh.thickness …), annotations (.annot) and labels (.label), and OBJ, PLY and STL meshes";
+    lh.sulc, lh.thickness …), annotations (.annot) and labels (.label), OBJ, PLY and STL meshes, and EDF/EDF+/BDF/BDF+ \
+    (.edf, .bdf) and BrainVision (.vhdr) recordings";
 
 /// Reads any supported file.
+///
+/// A recording is completed after reading: BIDS sidecars beside it are applied
+/// ([`bids::apply_sidecars`]: channel types and bad channels, electrode positions, events), and
+/// a recording still without electrode positions gets the standard 10-05 positions of its EEG
+/// channels named after 10-05 sites ([`montage::apply_standard_positions`]; such positions are
+/// recognised by [`montage::is_standard`], and `glia info` reports them as
+/// `"electrodes_source": "standard"`).
 pub fn load(path: &Path) -> Result<Loaded, FormatError> {
+    let mut loaded = load_file(path)?;
+    if let Some(recording) = loaded.recording.as_mut() {
+        bids::apply_sidecars(path, recording)?;
+        montage::apply_standard_positions(recording);
+    }
+    Ok(loaded)
+}
+
+fn load_file(path: &Path) -> Result<Loaded, FormatError> {
     match detect(path)? {
         FileKind::Gifti => gifti::read(path),
         FileKind::Nifti => nifti::read(path),
@@ -65,6 +91,8 @@ pub fn load(path: &Path) -> Result<Loaded, FormatError> {
         FileKind::Obj => mesh_obj::read(path),
         FileKind::Ply => mesh_ply::read(path),
         FileKind::Stl => mesh_stl::read(path),
+        FileKind::Edf => edf::read(path),
+        FileKind::BrainVision => brainvision::read(path),
     }
 }
 
@@ -91,6 +119,9 @@ pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if has_extension(&name, &[".eeg", ".vmrk"]) && !edf::sniff(&head) {
+        return Err(brainvision_part(path));
+    }
     let inner = if head.starts_with(&[0x1f, 0x8b]) {
         gunzip_head(path)
     } else {
@@ -111,6 +142,22 @@ pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
                 FormatError::unsupported(path, format!("unknown file type. {SUPPORTED}"))
             }
         })
+}
+
+/// The error for a BrainVision `.eeg` or `.vmrk` opened on its own: points to the header.
+fn brainvision_part(path: &Path) -> FormatError {
+    let header = path.with_extension("vhdr");
+    let what = if header.is_file() {
+        format!(
+            "part of a BrainVision recording: open its header, {}, instead",
+            header.display()
+        )
+    } else {
+        "part of a BrainVision recording: open its .vhdr header file instead (the header names \
+         the data and marker files)"
+            .to_owned()
+    };
+    FormatError::unsupported(path, what)
 }
 
 /// Why a label table is not opened on its own.
@@ -159,10 +206,18 @@ fn sniff(head: &[u8], file_len: Option<u64>, name: &str) -> Option<FileKind> {
     if (text.starts_with(b"<?xml") || text.starts_with(b"<GIFTI")) && contains(head, b"<GIFTI") {
         return Some(FileKind::Gifti);
     }
+    if text.starts_with(b"Brain Vision Data Exchange Header")
+        || text.starts_with(b"BrainVision Core Data Format")
+    {
+        return Some(FileKind::BrainVision);
+    }
     if head.starts_with(b"ply\n") || head.starts_with(b"ply\r\n") {
         return Some(FileKind::Ply);
     }
     if let Some(len) = file_len {
+        if edf::sniff(head) && len >= 256 {
+            return Some(FileKind::Edf);
+        }
         if let Some(kind) = freesurfer::sniff(head, len, name) {
             return Some(FileKind::FreeSurfer(kind));
         }
@@ -229,6 +284,10 @@ fn by_name(name: &str) -> Option<FileKind> {
         FileKind::Ply
     } else if ext(&[".stl"]) {
         FileKind::Stl
+    } else if ext(&[".edf", ".bdf"]) {
+        FileKind::Edf
+    } else if ext(&[".vhdr"]) {
+        FileKind::BrainVision
     } else if ext(&[".annot"]) {
         FileKind::FreeSurfer(FreeSurferKind::Annot)
     } else if ext(&[".label"]) {

@@ -14,11 +14,14 @@ pub mod surface;
 pub mod volume;
 
 pub use colormap::Colormap;
-pub use recording::{Annotation, Channel, ChannelKind, Electrode, InMemory, Recording, SampleSource};
 pub use overlay::{Label, LabelTable, Overlay, OverlayData};
+pub use recording::{
+    Annotation, Channel, ChannelKind, Electrode, InMemory, Recording, SampleSource,
+};
 pub use scene::{
-    CameraState, LayerId, OverlayLayer, Scene, SliceAxis, Source, StandardView, SurfaceLayer,
-    Theme, Threshold, UnderlayShading, VolumeLayer, VolumeRole,
+    CameraState, DisplayFilter, ElectrodeValue, LayerId, OverlayLayer, RecordingLayer, Reference,
+    Scene, SliceAxis, Source, StandardView, SurfaceLayer, Theme, Threshold, UnderlayShading,
+    VolumeLayer, VolumeRole,
 };
 pub use surface::{Hemisphere, Surface};
 pub use volume::{Interpolation, Volume, Voxels};

@@ -54,7 +54,10 @@ impl ChannelKind {
     /// Whether samples are voltages from electrodes on or in the brain (drawn in µV,
     /// interpolated onto the cortex).
     pub fn is_neural(self) -> bool {
-        matches!(self, ChannelKind::Eeg | ChannelKind::Seeg | ChannelKind::Ecog)
+        matches!(
+            self,
+            ChannelKind::Eeg | ChannelKind::Seeg | ChannelKind::Ecog
+        )
     }
 }
 
@@ -136,7 +139,9 @@ impl Recording {
     /// The electrode of a channel, if its position is known.
     pub fn electrode_of(&self, channel: usize) -> Option<&Electrode> {
         let name = &self.channels.get(channel)?.name;
-        self.electrodes.iter().find(|e| e.name.eq_ignore_ascii_case(name))
+        self.electrodes
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -145,7 +150,10 @@ pub struct InMemory(pub Vec<Vec<f64>>);
 
 impl SampleSource for InMemory {
     fn read(&self, channel: usize, start: u64, out: &mut [f64]) -> Result<(), String> {
-        let data = self.0.get(channel).ok_or_else(|| format!("no channel {channel}"))?;
+        let data = self
+            .0
+            .get(channel)
+            .ok_or_else(|| format!("no channel {channel}"))?;
         for (i, o) in out.iter_mut().enumerate() {
             *o = usize::try_from(start + i as u64)
                 .ok()

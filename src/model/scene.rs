@@ -219,6 +219,91 @@ pub struct VolumeLayer {
     pub render_3d: bool,
 }
 
+/// How channels are referenced for display and export.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reference {
+    /// As recorded.
+    #[default]
+    AsRecorded,
+    /// Minus the mean of the good EEG/iEEG channels at each sample.
+    Average,
+    /// Differences of named channel pairs (`Fp1-F3` …), shown instead of the channels.
+    Bipolar { pairs: Vec<(String, String)> },
+}
+
+/// Display filters: zero-phase Butterworth (4th order) and a notch with its harmonics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DisplayFilter {
+    pub highpass_hz: Option<f32>,
+    pub lowpass_hz: Option<f32>,
+    /// Mains frequency (50 or 60 Hz): notched with its harmonics.
+    pub notch_hz: Option<f32>,
+}
+
+impl DisplayFilter {
+    pub fn is_active(&self) -> bool {
+        self.highpass_hz.is_some() || self.lowpass_hz.is_some() || self.notch_hz.is_some()
+    }
+}
+
+/// What colours the electrodes in 3D (and the cortex under them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ElectrodeValue {
+    /// The (filtered, referenced) signal at the time cursor.
+    #[default]
+    Amplitude,
+    /// Power in a band over the second before the cursor.
+    BandPower { lo_hz: f32, hi_hz: f32 },
+}
+
+/// A recording shown in the trace browser (and as electrodes in 3D).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RecordingLayer {
+    pub id: LayerId,
+    pub name: String,
+    pub source: Source,
+    pub visible: bool,
+    /// Channels hidden from the browser, by name.
+    #[serde(default)]
+    pub hidden: Vec<String>,
+    /// Channels marked bad by the user, by name (the file's own marks are kept too).
+    #[serde(default)]
+    pub bad: Vec<String>,
+    /// Microvolts (or the channel's unit) per channel spacing, for every channel.
+    pub scale: f32,
+    /// Extra gain per channel, by name (1 when absent).
+    #[serde(default)]
+    pub gains: Vec<(String, f32)>,
+    #[serde(default)]
+    pub reference: Reference,
+    #[serde(default)]
+    pub filter: DisplayFilter,
+    /// Channels grouped by kind (EEG, EOG …) rather than in file order.
+    #[serde(default)]
+    pub group_by_kind: bool,
+    /// The browser's window: start and length in seconds.
+    pub view_start_secs: f64,
+    pub view_secs: f64,
+    /// First channel row shown (vertical scroll).
+    #[serde(default)]
+    pub first_row: usize,
+    /// Rows (channels) on screen at once.
+    pub rows: usize,
+    /// Electrodes drawn in the 3D view, coloured by [`RecordingLayer::electrode_value`].
+    #[serde(default)]
+    pub electrodes_in_3d: bool,
+    #[serde(default)]
+    pub electrode_value: ElectrodeValue,
+    /// Interpolate the electrode values onto the cortical surfaces as an overlay.
+    #[serde(default)]
+    pub on_cortex: bool,
+    /// Colormap and range of electrode values (µV or µV²).
+    pub colormap: Colormap,
+    pub range: [f32; 2],
+}
+
 /// The standard views of a brain figure. The camera looks at the brain from the named side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -452,6 +537,11 @@ pub struct Scene {
     pub surfaces: Vec<SurfaceLayer>,
     #[serde(default)]
     pub volumes: Vec<VolumeLayer>,
+    #[serde(default)]
+    pub recordings: Vec<RecordingLayer>,
+    /// The time cursor shared by every time-based view (traces, electrodes, rasters), seconds.
+    #[serde(default)]
+    pub time_cursor_secs: f64,
     /// The crosshair shared by every view, world RAS+ millimetres.
     #[serde(default)]
     pub cursor_mm: Option<Vec3>,
@@ -480,6 +570,8 @@ impl Default for Scene {
             colorbar: true,
             surfaces: Vec::new(),
             volumes: Vec::new(),
+            recordings: Vec::new(),
+            time_cursor_secs: 0.0,
             cursor_mm: None,
             radiological: false,
             slices_in_3d: false,
@@ -497,6 +589,7 @@ impl Scene {
             .iter()
             .flat_map(|s| std::iter::once(s.id).chain(s.overlays.iter().map(|o| o.id)))
             .chain(self.volumes.iter().map(|v| v.id))
+            .chain(self.recordings.iter().map(|r| r.id))
             .max()
             .unwrap_or(0);
         let id = self.next_id.max(in_use + 1);
@@ -516,6 +609,9 @@ impl Scene {
                 o.source.resolve(base);
             }
         }
+        for r in &mut self.recordings {
+            r.source.resolve(base);
+        }
         for v in &mut self.volumes {
             v.source.resolve(base);
             if let Some(labels) = &mut v.labels {
@@ -530,6 +626,14 @@ impl Scene {
 
     pub fn surface_mut(&mut self, id: LayerId) -> Option<&mut SurfaceLayer> {
         self.surfaces.iter_mut().find(|s| s.id == id)
+    }
+
+    pub fn recording(&self, id: LayerId) -> Option<&RecordingLayer> {
+        self.recordings.iter().find(|r| r.id == id)
+    }
+
+    pub fn recording_mut(&mut self, id: LayerId) -> Option<&mut RecordingLayer> {
+        self.recordings.iter_mut().find(|r| r.id == id)
     }
 
     pub fn volume(&self, id: LayerId) -> Option<&VolumeLayer> {
@@ -556,6 +660,11 @@ impl Scene {
 
     /// Removes a surface, an overlay or a volume; returns whether anything was removed.
     pub fn remove(&mut self, id: LayerId) -> bool {
+        let recordings = self.recordings.len();
+        self.recordings.retain(|r| r.id != id);
+        if self.recordings.len() != recordings {
+            return true;
+        }
         let volumes = self.volumes.len();
         self.volumes.retain(|v| v.id != id);
         if self.volumes.len() != volumes {

@@ -15,6 +15,7 @@ pub mod layouts;
 pub mod slice_renderer;
 pub mod surface_renderer;
 pub mod target;
+pub mod trace_renderer;
 pub mod volume_renderer;
 
 pub use camera::Camera;
@@ -22,6 +23,7 @@ pub use context::{GpuContext, RenderError};
 pub use slice_renderer::{SlicePlane, SliceRenderer, VolumeDraw};
 pub use surface_renderer::{Facing, OverlayDraw, OverlayValues, SurfaceDraw, SurfaceRenderer};
 pub use target::ViewTarget;
+pub use trace_renderer::{TraceRenderer, TraceVertex};
 pub use volume_renderer::{RaymarchDraw, VolumeRenderer};
 
 /// Samples per pixel of every 3D view.
@@ -37,6 +39,7 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("mesh.wgsl", include_str!("../../shaders/mesh.wgsl")),
     ("slice.wgsl", include_str!("../../shaders/slice.wgsl")),
     ("volume.wgsl", include_str!("../../shaders/volume.wgsl")),
+    ("traces.wgsl", include_str!("../../shaders/traces.wgsl")),
 ];
 
 /// The renderers of the views: surfaces and volume slices.

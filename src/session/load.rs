@@ -47,6 +47,7 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
     let mut session = Session::new(Scene {
         surfaces: Vec::new(),
         volumes: Vec::new(),
+        recordings: Vec::new(),
         ..scene.clone()
     });
     let n = scene.surfaces.len().max(1) as f32;
@@ -109,6 +110,29 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
             }
         }
         progress((i + 1) as f32 / n);
+    }
+    for layer in scene.recordings {
+        let data = match &layer.source {
+            Source::Demo { name } => crate::demo::recording(name),
+            other => match other.path() {
+                Some(path) => formats::load(path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|l| {
+                        l.recording
+                            .ok_or_else(|| format!("{}: holds no recording", path.display()))
+                    }),
+                None => Err(format!("{}: not a recording", other.display_name())),
+            },
+        };
+        match data {
+            Ok(recording) => {
+                let data = Arc::new(super::recordings::RecordingData::new(recording));
+                session.recordings.insert(layer.id, data);
+                session.scene.recordings.push(layer);
+                session.touch();
+            }
+            Err(e) => errors.push(e),
+        }
     }
     for layer in scene.volumes {
         match super::volumes::reload_volume(&layer) {

@@ -6,8 +6,11 @@
 //! [`Session::apply`] adds the results to the Scene in a moment on the UI thread.
 
 mod data;
+mod electrodes;
+mod filters;
 mod load;
 pub mod prepare;
+mod recordings;
 mod volumes;
 
 use std::collections::HashMap;
@@ -18,6 +21,9 @@ use glam::Vec3;
 pub use data::{KEY_FRAMES, OverlayValuesData, SurfaceData, next_key};
 pub use load::load_scene;
 pub use prepare::{Prepared, default_iso_level, is_underlay_file, prepare_files};
+pub use recordings::{
+    RAW_WINDOW_SAMPLES, RecordingData, TraceRow, TraceScreen, default_layer, trace_color,
+};
 pub use volumes::{MaskRequest, VolumeData, reload_volume};
 
 use crate::formats::FormatError;
@@ -39,6 +45,14 @@ pub struct Session {
     /// Animated demo activation: (time it was computed for, values) per overlay.
     animated: HashMap<LayerId, (f32, u64, Arc<Vec<f32>>)>,
     volumes: HashMap<LayerId, Arc<VolumeData>>,
+    recordings: HashMap<LayerId, Arc<RecordingData>>,
+    /// Overview pyramids per recording, one per channel, built in the background.
+    pyramids: HashMap<LayerId, Arc<Vec<crate::dsp::pyramid::Pyramid>>>,
+    electrode_meshes: HashMap<LayerId, Arc<electrodes::ElectrodeMesh>>,
+    electrode_states: HashMap<LayerId, electrodes::ElectrodeState>,
+    cortex_weights: HashMap<(LayerId, LayerId), Arc<electrodes::CortexWeights>>,
+    /// (electrode state key, GPU key, values) per (recording, surface).
+    cortex_values: HashMap<(LayerId, LayerId), (u64, u64, Arc<Vec<f32>>)>,
     cluster_masks: volumes::ClusterMasks,
     /// Bumped whenever loaded data changes (not the Scene's settings): with the Scene, it tells
     /// a view whether its last picture is still right.
@@ -51,6 +65,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Applied {
     Surface(LayerId),
+    Recording(LayerId),
     Volume(LayerId),
     Overlay(LayerId),
     Underlay(LayerId),
@@ -129,7 +144,13 @@ impl Session {
             if self.volumes.contains_key(&id) {
                 self.touch_volumes();
             }
+            self.cortex_weights.retain(|(r, s), _| *r != id && *s != id);
+            self.cortex_values.retain(|(r, s), _| *r != id && *s != id);
             for layer in children.into_iter().chain([id]) {
+                self.electrode_meshes.remove(&layer);
+                self.electrode_states.remove(&layer);
+                self.recordings.remove(&layer);
+                self.pyramids.remove(&layer);
                 self.volumes.remove(&layer);
                 self.surfaces.remove(&layer);
                 self.overlays.remove(&layer);
@@ -245,6 +266,10 @@ impl Session {
                 Ok(Prepared::Overlays { source, overlays }) => {
                     later.push((index, source, overlays))
                 }
+                Ok(Prepared::Recording { source, data }) => {
+                    let id = self.add_recording(source, data);
+                    results[index] = Some(Ok(Applied::Recording(id)));
+                }
                 Ok(Prepared::Volume {
                     source,
                     data,
@@ -353,10 +378,21 @@ impl Session {
         } else {
             None
         };
-        match (surfaces, volumes) {
-            (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
-            (a, b) => a.or(b),
-        }
+        let electrodes = self
+            .scene
+            .recordings
+            .iter()
+            .filter(|r| r.visible && r.electrodes_in_3d)
+            .filter_map(|r| self.electrode_meshes.get(&r.id))
+            .flat_map(|m| m.positions.iter())
+            .fold(None, |acc: Option<(Vec3, Vec3)>, &p| match acc {
+                Some((lo, hi)) => Some((lo.min(p), hi.max(p))),
+                None => Some((p, p)),
+            });
+        [surfaces, volumes, electrodes]
+            .into_iter()
+            .flatten()
+            .reduce(|(a0, a1), (b0, b1)| (a0.min(b0), a1.max(b1)))
     }
 
     fn visible_surfaces(
@@ -451,8 +487,71 @@ impl Session {
                         .iter()
                         .filter(|o| o.visible)
                         .filter_map(|o| self.overlay_draw(o))
+                        .chain(self.cortex_overlays(layer.id))
                         .collect(),
                 }
+            })
+            .chain(self.electrode_draws())
+            .collect()
+    }
+
+    /// Electrode values interpolated onto a surface, one overlay per recording shown there.
+    fn cortex_overlays(&self, surface: LayerId) -> Vec<OverlayDraw<'_>> {
+        self.scene
+            .recordings
+            .iter()
+            .filter(|r| r.visible && r.on_cortex)
+            .filter_map(|r| {
+                let (key, values) = self.cortex_values(r.id, surface)?;
+                Some(OverlayDraw {
+                    key,
+                    opacity: 1.0,
+                    values: OverlayValues::Scalar {
+                        values,
+                        colormap: r.colormap,
+                        range: r.range,
+                        threshold: Threshold::default(),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The electrode spheres of every recording shown in 3D, coloured by their values.
+    fn electrode_draws(&self) -> Vec<SurfaceDraw<'_>> {
+        self.scene
+            .recordings
+            .iter()
+            .filter(|r| r.visible && r.electrodes_in_3d)
+            .filter_map(|r| {
+                let mesh = self.electrode_meshes.get(&r.id)?;
+                let overlays = self
+                    .electrode_states
+                    .get(&r.id)
+                    .map(|state| OverlayDraw {
+                        key: state.key,
+                        opacity: 1.0,
+                        values: OverlayValues::Scalar {
+                            values: &state.vertex_values,
+                            colormap: r.colormap,
+                            range: r.range,
+                            threshold: Threshold::default(),
+                        },
+                    })
+                    .into_iter()
+                    .collect();
+                Some(SurfaceDraw {
+                    id: r.id,
+                    geometry_key: mesh.key,
+                    positions: &mesh.positions,
+                    normals: &mesh.normals,
+                    triangles: &mesh.triangles,
+                    facing: Facing::CullBack,
+                    shade: None,
+                    color: [0.85, 0.85, 0.82],
+                    opacity: 1.0,
+                    overlays,
+                })
             })
             .collect()
     }

@@ -23,6 +23,11 @@ pub enum Prepared {
         source: Source,
         overlays: Vec<Overlay>,
     },
+    /// An electrode recording for the trace browser.
+    Recording {
+        source: Source,
+        data: Arc<super::recordings::RecordingData>,
+    },
     /// A volume for the slice views (with the label table found next to an atlas).
     Volume {
         source: Source,
@@ -35,7 +40,9 @@ impl Prepared {
     fn vertex_count(&self) -> Option<usize> {
         match self {
             Prepared::Surface { data, .. } => Some(data.surface.n_vertices()),
-            Prepared::Overlays { .. } | Prepared::Volume { .. } => None,
+            Prepared::Overlays { .. } | Prepared::Volume { .. } | Prepared::Recording { .. } => {
+                None
+            }
         }
     }
 }
@@ -94,6 +101,12 @@ fn prepare_loaded(path: &Path, loaded: Loaded) -> Result<Prepared, FormatError> 
             source: Source::file(path),
             data: Arc::new(SurfaceData::new(surface)),
             overlays: loaded.overlays,
+        });
+    }
+    if let Some(recording) = loaded.recording {
+        return Ok(Prepared::Recording {
+            source: Source::file(path),
+            data: Arc::new(super::recordings::RecordingData::new(recording)),
         });
     }
     if let Some(volume) = loaded.volume {

@@ -20,6 +20,10 @@ pub enum Pane {
     Inspector,
     /// A slice view: index into [`AppState::slice_views`].
     Slice(usize),
+    /// The trace browser of electrode recordings.
+    Traces,
+    /// Power spectra, spectrogram and band power of a recording.
+    Spectra,
 }
 
 impl Pane {
@@ -31,6 +35,8 @@ impl Pane {
             Pane::Slice(0) => "Axial",
             Pane::Slice(1) => "Coronal",
             Pane::Slice(_) => "Sagittal",
+            Pane::Traces => "Traces",
+            Pane::Spectra => "Spectra",
         }
     }
 }
@@ -70,6 +76,12 @@ pub struct AppState {
     /// Set when a volume opens: the layout gains the slice views.
     pub wants_slice_views: bool,
     pub volume_ui: super::panels::volume_layers::VolumeUiState,
+    /// The trace browser's view and state.
+    pub trace_view: super::panels::traces::TraceViewState,
+    pub trace_renderer: crate::render::TraceRenderer,
+    pub spectra: super::panels::spectra::SpectraState,
+    /// Recordings whose overview pyramids are being built: (layer, data key).
+    pyramids_in_flight: Vec<(LayerId, u64)>,
     last_input_time: Option<f64>,
     applied_theme: Option<Theme>,
     /// Whether the user has opened anything (the demo then stays out of the way).
@@ -121,6 +133,8 @@ impl GliaApp {
                 .on_uncaptured_error(std::sync::Arc::new(|e| log::error!("GPU error: {e}")));
         }
         let renderer = SceneRenderer::new(&render_state.device, &render_state.queue);
+        let trace_renderer =
+            crate::render::TraceRenderer::new(&render_state.device, &render_state.queue);
         let mut state = AppState {
             ctx: ctx.clone(),
             render_state,
@@ -141,6 +155,10 @@ impl GliaApp {
                 .collect(),
             wants_slice_views: false,
             volume_ui: Default::default(),
+            trace_view: Default::default(),
+            trace_renderer,
+            spectra: Default::default(),
+            pyramids_in_flight: Vec::new(),
             playback: Playback {
                 playing: false,
                 fps: 10.0,
@@ -173,6 +191,8 @@ impl GliaApp {
         state.handle_jobs();
         state.count_down_demo_volumes(ui.ctx());
         state.request_cluster_masks();
+        state.request_pyramids();
+        state.session.update_electrodes();
         state.handle_dropped_files(ui.ctx());
         state.handle_shortcuts(ui.ctx());
         state.advance_playback(ui.ctx());
@@ -187,6 +207,9 @@ impl GliaApp {
         if state.wants_slice_views || !state.session.scene.volumes.is_empty() {
             state.wants_slice_views = false;
             ensure_slice_panes(&mut self.tree);
+        }
+        if !state.session.scene.recordings.is_empty() {
+            ensure_trace_panes(&mut self.tree);
         }
         egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));
         egui::Panel::bottom("status").show(ui, |ui| status_bar_ui(ui, state));
@@ -244,13 +267,56 @@ fn ensure_slice_panes(tree: &mut egui_tiles::Tree<Pane>) {
         .map(|i| tree.tiles.insert_pane(Pane::Slice(i)))
         .collect();
     let column = tree.tiles.insert_vertical_tile(panes);
-    if let Some(root) = tree.root()
+    // Beside the 3D view (whose row sits above the traces when a recording is open).
+    let view3d = tree
+        .tiles
+        .iter()
+        .find(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::View3d)))
+        .map(|(id, _)| *id);
+    let mut row = view3d.and_then(|id| tree.tiles.parent_of(id));
+    while let Some(id) = row {
+        let horizontal = matches!(
+            tree.tiles.get(id),
+            Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(l)))
+                if l.dir == egui_tiles::LinearDir::Horizontal
+        );
+        if horizontal {
+            break;
+        }
+        row = tree.tiles.parent_of(id);
+    }
+    let row = row.or(tree.root());
+    if let Some(root) = row
         && let Some(egui_tiles::Tile::Container(container)) = tree.tiles.get_mut(root)
     {
         container.add_child(column);
         if let egui_tiles::Container::Linear(linear) = container {
             linear.shares.set_share(column, 1.4);
         }
+    }
+}
+
+/// Adds the trace browser (with the spectra as a second tab) under the other views, once.
+fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>) {
+    let present = tree
+        .tiles
+        .iter()
+        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Traces)));
+    if present {
+        return;
+    }
+    let traces = tree.tiles.insert_pane(Pane::Traces);
+    let spectra = tree.tiles.insert_pane(Pane::Spectra);
+    let tabs = tree.tiles.insert_tab_tile(vec![traces, spectra]);
+    if let Some(root) = tree.root() {
+        let column = tree.tiles.insert_vertical_tile(vec![root, tabs]);
+        if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(linear))) =
+            tree.tiles.get_mut(column)
+        {
+            linear.shares.set_share(root, 1.5);
+            linear.shares.set_share(tabs, 1.0);
+        }
+        tree.root = Some(column);
     }
 }
 
@@ -270,6 +336,8 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Layers => super::panels::layers::layers_ui(ui, self.state),
             Pane::Inspector => super::panels::inspector::inspector_ui(ui, self.state),
             Pane::Slice(index) => super::panels::slices::slice_ui(ui, self.state, *index),
+            Pane::Traces => super::panels::traces::traces_ui(ui, self.state),
+            Pane::Spectra => super::panels::spectra::spectra_ui(ui, self.state),
         }
         egui_tiles::UiResponse::None
     }
@@ -365,6 +433,39 @@ impl AppState {
                 let mask = request.compute();
                 JobOutput::ClusterMask(request, mask)
             });
+        }
+    }
+
+    /// Meshes the MNI152 template brain in the background when electrodes have nothing to sit
+    /// on.
+    fn request_template_brain(&mut self) {
+        if self.session.needs_template_brain() {
+            self.jobs
+                .spawn(&self.ctx, "Meshing the MNI152 template brain", |_| {
+                    JobOutput::TemplateBrain(crate::demo::hemispheres())
+                });
+        }
+    }
+
+    /// Builds the overview pyramids of recordings that have none, in the background.
+    fn request_pyramids(&mut self) {
+        let wanted: Vec<(LayerId, std::sync::Arc<crate::session::RecordingData>)> = self
+            .session
+            .scene
+            .recordings
+            .iter()
+            .filter(|r| self.session.pyramids(r.id).is_none())
+            .filter_map(|r| Some((r.id, self.session.recording_data(r.id)?.clone())))
+            .filter(|(id, d)| !self.pyramids_in_flight.contains(&(*id, d.key)))
+            .collect();
+        for (id, data) in wanted {
+            self.pyramids_in_flight.push((id, data.key));
+            let key = data.key;
+            self.jobs
+                .spawn(&self.ctx, "Building the overview", move |progress| {
+                    let result = data.build_pyramids(progress);
+                    JobOutput::Pyramids { id, key, result }
+                });
         }
     }
 
@@ -646,6 +747,10 @@ impl AppState {
                                     self.report_error(e);
                                 }
                             }
+                            Ok(Applied::Recording(id)) => {
+                                self.selected = Some(id);
+                                self.request_template_brain();
+                            }
                             Ok(Applied::Underlay(_)) => {}
                             Err(e) => self.report_error(e),
                         }
@@ -685,6 +790,19 @@ impl AppState {
                 JobOutput::ClusterMask(request, mask) => {
                     self.masks_in_flight.retain(|r| !r.same_as(&request));
                     self.session.set_cluster_mask(&request, mask);
+                }
+                JobOutput::TemplateBrain(Ok((left, right))) => {
+                    if self.session.needs_template_brain() {
+                        self.session.add_template_brain(left, right);
+                    }
+                }
+                JobOutput::TemplateBrain(Err(e)) => self.report_error(e),
+                JobOutput::Pyramids { id, key, result } => {
+                    self.pyramids_in_flight.retain(|p| *p != (id, key));
+                    match result {
+                        Ok(pyramids) => self.session.set_pyramids(id, key, pyramids),
+                        Err(e) => self.report_error(e),
+                    }
                 }
                 JobOutput::Saved(Ok(message)) => {
                     self.toasts.success(message);
@@ -742,6 +860,7 @@ impl AppState {
         if !self.playback.playing || !self.has_animation() {
             return;
         }
+        self.advance_time_cursor(f64::from(dt));
         self.session.scene.time_secs += dt;
         let t = self.session.scene.time_secs;
         let fps = self.playback.fps;
@@ -803,7 +922,36 @@ impl AppState {
     }
 
     pub fn has_animation(&self) -> bool {
-        self.has_demo_animation() || self.time_series().next().is_some()
+        self.has_demo_animation()
+            || self.time_series().next().is_some()
+            || !self.session.scene.recordings.is_empty()
+    }
+
+    /// Plays recordings in real time: the time cursor moves on, and the trace browser pages
+    /// to keep it in view; at the end it starts over.
+    fn advance_time_cursor(&mut self, dt: f64) {
+        let Some(duration) = self
+            .session
+            .scene
+            .recordings
+            .iter()
+            .filter_map(|r| self.session.recording_data(r.id))
+            .map(|d| d.recording.duration_secs)
+            .reduce(f64::max)
+        else {
+            return;
+        };
+        let scene = &mut self.session.scene;
+        let mut t = scene.time_cursor_secs + dt;
+        if t >= duration {
+            t = 0.0;
+        }
+        scene.time_cursor_secs = t;
+        for layer in &mut scene.recordings {
+            if t < layer.view_start_secs || t > layer.view_start_secs + layer.view_secs {
+                layer.view_start_secs = (t - 0.1 * layer.view_secs).max(0.0);
+            }
+        }
     }
 }
 

@@ -102,6 +102,59 @@ pub fn paint_decorations(painter: &egui::Painter, rect: Rect, session: &Session,
     }
 }
 
+/// Whether a 3D figure names electrodes.
+pub fn has_electrode_labels(session: &Session) -> bool {
+    session
+        .scene
+        .recordings
+        .iter()
+        .any(|r| r.visible && r.electrodes_in_3d && session.electrode_mesh(r.id).is_some())
+}
+
+/// Names the electrodes that face the camera, beside their spheres (in the window and in
+/// figures alike).
+pub fn paint_electrode_labels(
+    painter: &egui::Painter,
+    rect: Rect,
+    session: &Session,
+    camera: &crate::render::Camera,
+    text: Color32,
+) {
+    let font = egui::FontId::proportional((rect.height() / 70.0).clamp(9.0, 13.0));
+    for layer in session
+        .scene
+        .recordings
+        .iter()
+        .filter(|r| r.visible && r.electrodes_in_3d)
+    {
+        let Some(mesh) = session.electrode_mesh(layer.id) else {
+            continue;
+        };
+        let n = mesh.centres.len().max(1) as f32;
+        let head_centre = mesh.centres.iter().copied().sum::<glam::Vec3>() / n;
+        for (name, &centre) in mesh.names.iter().zip(&mesh.centres) {
+            let outward = (centre - head_centre).normalize_or_zero();
+            if outward.dot((camera.eye - centre).normalize_or_zero()) < 0.15 {
+                continue;
+            }
+            let Some(uv) = camera.project(centre) else {
+                continue;
+            };
+            let p = rect.min + egui::Vec2::new(uv.x * rect.width(), uv.y * rect.height());
+            if !rect.contains(p) {
+                continue;
+            }
+            painter.text(
+                p + egui::Vec2::new(0.0, -font.size * 0.9),
+                egui::Align2::CENTER_BOTTOM,
+                name,
+                font.clone(),
+                text.gamma_multiply(0.85),
+            );
+        }
+    }
+}
+
 /// Renders a figure of `size` pixels headlessly: the 3D view, plus the colorbar when the Scene
 /// asks for one. With `transparent`, the background is transparent (straight-alpha RGBA).
 pub fn render_figure(
@@ -131,9 +184,10 @@ pub fn render_figure_at(
     crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
     check_volumes_fit(&gpu.device, session)?;
     session.update_cluster_masks();
+    session.update_electrodes();
     let mut renderer = SceneRenderer::new(&gpu.device, &gpu.queue);
     let mut target = ViewTarget::new(&gpu.device, size);
-    draw_scene(
+    let camera = draw_scene(
         &mut renderer,
         &mut target,
         session,
@@ -142,7 +196,8 @@ pub fn render_figure_at(
         MSAA_SAMPLES,
     );
     let wants_colorbar = shows_colorbar(session);
-    let mut image = if wants_colorbar {
+    let wants_labels = has_electrode_labels(session);
+    let mut image = if wants_colorbar || wants_labels {
         let mut egui = super::headless::HeadlessEgui::new(gpu);
         let texture = egui.register_texture(target.texture_view());
         let text = crate::ui::panels::view3d::text_color_for(session.scene.theme);
@@ -157,6 +212,7 @@ pub fn render_figure_at(
                 Color32::WHITE,
             );
             paint_decorations(painter, rect, session, text);
+            paint_electrode_labels(painter, rect, session, &camera, text);
         });
         egui.paint(output, size).map_err(|e| e.to_string())?
     } else {

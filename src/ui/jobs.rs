@@ -27,6 +27,22 @@ pub enum JobOutput {
     },
     /// A cluster mask computed.
     ClusterMask(crate::session::MaskRequest, Vec<u8>),
+    /// The template brain for electrodes of a recording opened alone.
+    TemplateBrain(
+        Result<
+            (
+                Arc<crate::session::SurfaceData>,
+                Arc<crate::session::SurfaceData>,
+            ),
+            String,
+        >,
+    ),
+    /// Overview pyramids of a recording (one per channel), for the data with `key`.
+    Pyramids {
+        id: crate::model::LayerId,
+        key: u64,
+        result: Result<Vec<crate::dsp::Pyramid>, String>,
+    },
     /// A figure saved (or not).
     Saved(Result<String, String>),
     /// The job failed unexpectedly (a bug: reported, never fatal).

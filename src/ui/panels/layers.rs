@@ -17,14 +17,24 @@ enum Action {
 pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let mut actions = Vec::new();
     let mut volume_actions = Vec::new();
+    let mut recording_actions = Vec::new();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            if state.session.scene.surfaces.is_empty() && state.session.scene.volumes.is_empty() {
+            if state.session.scene.surfaces.is_empty()
+                && state.session.scene.volumes.is_empty()
+                && state.session.scene.recordings.is_empty()
+            {
                 ui.weak("Nothing loaded. File › Open… or drop files on the window.");
             }
             let session = &mut state.session;
             let selected = state.selected;
+            super::recording_layers::recording_layers_ui(
+                ui,
+                session,
+                selected,
+                &mut recording_actions,
+            );
             super::volume_layers::volume_layers_ui(
                 ui,
                 session,
@@ -42,6 +52,12 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
         match action {
             Action::Remove(id) => state.remove_layer(id),
             Action::Select(id) => state.selected = Some(id),
+        }
+    }
+    for action in recording_actions {
+        match action {
+            super::recording_layers::RecordingAction::Remove(id) => state.remove_layer(id),
+            super::recording_layers::RecordingAction::Select(id) => state.selected = Some(id),
         }
     }
     for action in volume_actions {

@@ -3,6 +3,9 @@
 pub mod inspector;
 pub mod layers;
 pub mod menu;
+pub mod recording_layers;
 pub mod slices;
+pub mod spectra;
+pub mod traces;
 pub mod view3d;
 pub mod volume_layers;

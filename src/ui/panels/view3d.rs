@@ -99,6 +99,13 @@ pub fn view3d_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let text_color = text_color_for(state.session.scene.theme);
     crate::ui::figure::paint_decorations(&painter, view_rect, &state.session, text_color);
     paint_orientation_marker(&painter, view_rect, &camera, text_color);
+    crate::ui::figure::paint_electrode_labels(
+        &painter,
+        view_rect,
+        &state.session,
+        &camera,
+        text_color,
+    );
     if let Some(pin) = &state.pinned
         && let Some(uv) = camera.project(pin.point_mm)
     {

@@ -1,0 +1,170 @@
+//! Recordings in the Layers panel: what the file holds, and how its electrodes show in 3D
+//! (spheres coloured by amplitude or band power at the time cursor, interpolated onto the
+//! cortex).
+
+use egui::RichText;
+
+use crate::model::{Colormap, ElectrodeValue, LayerId};
+use crate::session::Session;
+
+/// What the user asked for that needs more than a setting change.
+pub enum RecordingAction {
+    Remove(LayerId),
+    Select(LayerId),
+}
+
+pub fn recording_layers_ui(
+    ui: &mut egui::Ui,
+    session: &mut Session,
+    selected: Option<LayerId>,
+    actions: &mut Vec<RecordingAction>,
+) {
+    if session.scene.recordings.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Recordings").strong());
+    let ids: Vec<LayerId> = session.scene.recordings.iter().map(|r| r.id).collect();
+    for id in ids {
+        recording_ui(ui, session, id, selected, actions);
+        ui.add_space(4.0);
+    }
+    ui.separator();
+}
+
+fn recording_ui(
+    ui: &mut egui::Ui,
+    session: &mut Session,
+    id: LayerId,
+    selected: Option<LayerId>,
+    actions: &mut Vec<RecordingAction>,
+) {
+    let Some(data) = session.recording_data(id).cloned() else {
+        return;
+    };
+    let rec = &data.recording;
+    let n_electrodes = (0..rec.channels.len())
+        .filter(|&c| rec.electrode_of(c).is_some())
+        .count();
+    let state = egui::collapsing_header::CollapsingState::load_with_default_open(
+        ui.ctx(),
+        ui.make_persistent_id(("recording", id)),
+        true,
+    );
+    state
+        .show_header(ui, |ui| {
+            let Some(layer) = session.scene.recording_mut(id) else { return };
+            ui.checkbox(&mut layer.visible, "").on_hover_text("Show or hide this recording");
+            if ui.selectable_label(selected == Some(id), RichText::new(&layer.name).strong()).clicked() {
+                actions.push(RecordingAction::Select(id));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.small_button("🗙").on_hover_text("Remove this recording").clicked() {
+                    actions.push(RecordingAction::Remove(id));
+                }
+            });
+        })
+        .body(|ui| {
+            let Some(layer) = session.scene.recording_mut(id) else { return };
+            let rates: Vec<f64> = {
+                let mut r: Vec<f64> = rec.channels.iter().map(|c| c.sample_rate_hz).collect();
+                r.sort_by(f64::total_cmp);
+                r.dedup();
+                r
+            };
+            let rates = rates.iter().map(|r| format!("{r}")).collect::<Vec<_>>().join("/");
+            ui.weak(format!(
+                "{} channels · {rates} Hz · {} · {} annotations · {n_electrodes} electrodes",
+                rec.channels.len(),
+                duration_text(rec.duration_secs),
+                rec.annotations.len(),
+            ));
+            if n_electrodes == 0 {
+                ui.weak("No electrode positions (channel names are not 10-05 sites; open a montage or electrodes.tsv with it)");
+                return;
+            }
+            ui.horizontal(|ui| {
+                ui.checkbox(&mut layer.electrodes_in_3d, "Electrodes in 3D");
+                ui.checkbox(&mut layer.on_cortex, "On cortex")
+                    .on_hover_text("Interpolate the electrode values onto the cortical surfaces (inverse-distance weights of the 4 nearest electrodes)");
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label("Colour by");
+                let amplitude = ElectrodeValue::Amplitude;
+                let alpha = ElectrodeValue::BandPower { lo_hz: 8.0, hi_hz: 13.0 };
+                let before = layer.electrode_value;
+                egui::ComboBox::from_id_salt(("electrode value", id))
+                    .selected_text(match layer.electrode_value {
+                        ElectrodeValue::Amplitude => "amplitude (µV)".to_owned(),
+                        ElectrodeValue::BandPower { .. } => "band power (µV²)".to_owned(),
+                    })
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut layer.electrode_value, amplitude, "amplitude (µV)");
+                        if ui
+                            .selectable_label(matches!(layer.electrode_value, ElectrodeValue::BandPower { .. }), "band power (µV²)")
+                            .clicked()
+                            && !matches!(layer.electrode_value, ElectrodeValue::BandPower { .. })
+                        {
+                            layer.electrode_value = alpha;
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if let ElectrodeValue::BandPower { lo_hz, hi_hz } = &mut layer.electrode_value {
+                    ui.add(egui::DragValue::new(lo_hz).range(0.0..=*hi_hz).speed(0.1).max_decimals(1));
+                    ui.label("–");
+                    ui.add(egui::DragValue::new(hi_hz).range(*lo_hz..=10_000.0).speed(0.1).max_decimals(1).suffix(" Hz"));
+                }
+                if before != layer.electrode_value {
+                    // A range that suits the new quantity.
+                    layer.range = match layer.electrode_value {
+                        ElectrodeValue::Amplitude => [-30.0, 30.0],
+                        ElectrodeValue::BandPower { .. } => [0.0, 20.0],
+                    };
+                    layer.colormap = match layer.electrode_value {
+                        ElectrodeValue::Amplitude => Colormap::RdBuR,
+                        ElectrodeValue::BandPower { .. } => Colormap::Inferno,
+                    };
+                }
+            });
+            ui.horizontal(|ui| {
+                let label = ui.label("Colormap");
+                egui::ComboBox::from_id_salt(("recording colormap", id))
+                    .selected_text(layer.colormap.name())
+                    .show_ui(ui, |ui| {
+                        for c in Colormap::ALL {
+                            ui.selectable_value(&mut layer.colormap, c, c.name());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let label = ui.label("Range");
+                let [lo, hi] = &mut layer.range;
+                ui.add(egui::DragValue::new(lo).speed(0.5)).labelled_by(label.id);
+                ui.label("to");
+                ui.add(egui::DragValue::new(hi).speed(0.5));
+            });
+            if let Some(state) = session.electrode_state(id) {
+                let t = session.scene.time_cursor_secs;
+                let finite: Vec<f32> = state.values.iter().copied().filter(|v| v.is_finite()).collect();
+                if !finite.is_empty() {
+                    let (lo, hi) = finite.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+                    ui.weak(format!("at {t:.3} s: {lo:.1} to {hi:.1}"));
+                }
+            }
+        });
+}
+
+/// "12.5 s", "3 min 20 s", "2 h 05 min".
+pub fn duration_text(secs: f64) -> String {
+    if secs < 60.0 {
+        format!("{secs:.1} s")
+    } else if secs < 3600.0 {
+        format!("{} min {:02.0} s", (secs / 60.0).floor(), secs % 60.0)
+    } else {
+        format!(
+            "{} h {:02.0} min",
+            (secs / 3600.0).floor(),
+            (secs % 3600.0) / 60.0
+        )
+    }
+}

@@ -1,0 +1,535 @@
+//! The trace browser: a recording's channels over a window of time, drawn by the GPU trace
+//! pipeline, with channel labels, a time axis, annotations and the shared time cursor.
+//!
+//! Drag to move through time; Ctrl+scroll (or pinch) zooms time about the pointer, scroll moves
+//! through channels, Shift+scroll scales amplitude; ←/→ page, ↑/↓ channel, +/− amplitude.
+//! Click sets the time cursor; click a label to select its channel, right-click to mark it bad.
+
+use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
+
+use crate::model::{DisplayFilter, LayerId, RecordingLayer, Reference, Theme};
+use crate::session::TraceScreen;
+use crate::ui::app::AppState;
+use crate::ui::gpu_bridge::BridgedView;
+
+/// Width of the channel-label gutter, points.
+const GUTTER: f32 = 86.0;
+/// Height of the time axis, points.
+const AXIS: f32 = 20.0;
+
+/// The trace browser's own state.
+#[derive(Default)]
+pub struct TraceViewState {
+    pub view: Option<BridgedView>,
+    /// Row (index into the shown rows' full list) selected by clicking its label.
+    pub selected_row: Option<usize>,
+    last_key: Option<TraceKey>,
+    screen: TraceScreen,
+}
+
+type TraceKey = (RecordingLayer, [u32; 2], u64, Theme, Option<usize>);
+
+/// The recording the browser shows: the selected one, else the first.
+pub fn current_recording(state: &AppState) -> Option<LayerId> {
+    let scene = &state.session.scene;
+    state
+        .selected
+        .filter(|id| scene.recording(*id).is_some())
+        .or_else(|| scene.recordings.first().map(|r| r.id))
+}
+
+pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
+    let Some(id) = current_recording(state) else {
+        ui.centered_and_justified(|ui| {
+            ui.weak("Open a recording (EDF, BDF, BrainVision) to browse its channels")
+        });
+        return;
+    };
+    toolbar_ui(ui, state, id);
+    let full = ui.available_rect_before_wrap();
+    let traces = Rect::from_min_max(
+        Pos2::new(full.min.x + GUTTER, full.min.y),
+        Pos2::new(full.max.x, full.max.y - AXIS),
+    );
+    let gutter = Rect::from_min_max(full.min, Pos2::new(traces.min.x, traces.max.y));
+    let axis = Rect::from_min_max(Pos2::new(traces.min.x, traces.max.y), full.max);
+    let response = ui.allocate_rect(traces, Sense::click_and_drag());
+    let gutter_response = ui.interact(gutter, ui.scope_id().with("gutter"), Sense::click());
+
+    handle_input(ui, &response, state, id, traces);
+    handle_gutter(&gutter_response, state, id, gutter);
+
+    let ppp = ui.ctx().pixels_per_point();
+    let size = [
+        (traces.width() * ppp).round().max(1.0) as u32,
+        (traces.height() * ppp).round().max(1.0) as u32,
+    ];
+    let Some(mut layer) = state.session.scene.recording(id).cloned() else {
+        return;
+    };
+    // Rows of at least 14 points: more channels than fit scroll.
+    layer.rows = layer
+        .rows
+        .min((traces.height() / 14.0).floor().max(1.0) as usize);
+    let theme = state.session.scene.theme;
+    let view_state = &mut state.trace_view;
+    BridgedView::ensure(&mut view_state.view, &state.render_state, size);
+    let key = (
+        layer.clone(),
+        size,
+        state.session.generation(),
+        theme,
+        view_state.selected_row,
+    );
+    let Some(view) = view_state.view.as_mut() else {
+        return;
+    };
+    if view_state.last_key.as_ref() != Some(&key) {
+        view_state.screen =
+            state
+                .session
+                .trace_screen(&layer, size, theme, view_state.selected_row);
+        // Segments are in view pixels; the screen was laid out in pixels too.
+        let background = if theme == Theme::Dark {
+            [0.05, 0.055, 0.065, 1.0]
+        } else {
+            [1.0, 1.0, 1.0, 1.0]
+        };
+        state
+            .trace_renderer
+            .draw(&mut view.target, background, &view_state.screen.segments);
+        view_state.last_key = Some(key);
+    }
+    let painter = ui.painter_at(full);
+    painter.image(
+        view.texture_id,
+        traces,
+        Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    let text = crate::ui::panels::view3d::text_color_for(theme);
+    paint_labels(
+        &painter,
+        gutter,
+        &view_state.screen,
+        ppp,
+        text,
+        view_state.selected_row,
+        layer.first_row,
+    );
+    paint_annotations(&painter, traces, state, &layer, text);
+    paint_time_axis(&painter, axis, &layer, text);
+    paint_cursor(
+        &painter,
+        traces,
+        &layer,
+        state.session.scene.time_cursor_secs,
+    );
+    if let Some(note) = &state.trace_view.screen.note {
+        painter.text(
+            traces.left_bottom() + Vec2::new(6.0, -6.0),
+            Align2::LEFT_BOTTOM,
+            note,
+            FontId::proportional(12.0),
+            Color32::from_rgb(230, 160, 60),
+        );
+    }
+}
+
+fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
+    let duration = state
+        .session
+        .recording_data(id)
+        .map_or(0.0, |d| d.recording.duration_secs);
+    let n_annotations = state
+        .session
+        .recording_data(id)
+        .map_or(0, |d| d.recording.annotations.len());
+    let mut jump = None;
+    ui.horizontal_wrapped(|ui| {
+        let Some(layer) = state.session.scene.recording_mut(id) else {
+            return;
+        };
+        ui.strong(&layer.name);
+        ui.separator();
+        let label = ui.label("Window");
+        ui.add(
+            egui::DragValue::new(&mut layer.view_secs)
+                .range(0.05..=duration.max(0.05))
+                .speed(0.1)
+                .suffix(" s")
+                .max_decimals(2),
+        )
+        .labelled_by(label.id);
+        let label = ui.label("Scale");
+        ui.add(
+            egui::DragValue::new(&mut layer.scale)
+                .range(0.01..=1e6)
+                .speed(1.0)
+                .suffix(" µV"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text("Amplitude per channel row (voltages); Shift+scroll on the traces");
+        let label = ui.label("Rows");
+        ui.add(egui::DragValue::new(&mut layer.rows).range(1..=1000))
+            .labelled_by(label.id);
+        ui.separator();
+        filter_ui(ui, &mut layer.filter, id);
+        ui.separator();
+        let label = ui.label("Reference");
+        egui::ComboBox::from_id_salt(("reference", id))
+            .selected_text(match layer.reference {
+                Reference::AsRecorded => "as recorded",
+                Reference::Average => "average",
+                Reference::Bipolar { .. } => "bipolar",
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut layer.reference, Reference::AsRecorded, "as recorded");
+                ui.selectable_value(&mut layer.reference, Reference::Average, "average");
+                let bipolar = Reference::Bipolar {
+                    pairs: double_banana(),
+                };
+                ui.selectable_value(&mut layer.reference, bipolar, "bipolar (double banana)");
+            })
+            .response
+            .labelled_by(label.id);
+        ui.checkbox(&mut layer.group_by_kind, "Group by type");
+        if n_annotations > 0 {
+            ui.menu_button(format!("Annotations ({n_annotations})"), |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| {
+                        if let Some(data) = state.session.recording_data(id) {
+                            for a in &data.recording.annotations {
+                                let text = format!("{:>9.2} s  {}", a.onset_secs, a.text);
+                                if ui.button(text).clicked() {
+                                    jump = Some(a.onset_secs);
+                                    ui.close();
+                                }
+                            }
+                        }
+                    });
+            });
+        }
+    });
+    if let Some(t) = jump {
+        jump_to(state, id, t);
+    }
+}
+
+fn filter_ui(ui: &mut egui::Ui, filter: &mut DisplayFilter, id: LayerId) {
+    let hz = |ui: &mut egui::Ui, value: &mut Option<f32>, name: &str, default: f32| {
+        let mut on = value.is_some();
+        if ui.checkbox(&mut on, name).changed() {
+            *value = on.then_some(default);
+        }
+        if let Some(v) = value {
+            ui.add(
+                egui::DragValue::new(v)
+                    .range(0.01..=5000.0)
+                    .speed(0.1)
+                    .suffix(" Hz")
+                    .max_decimals(2),
+            );
+        }
+    };
+    hz(ui, &mut filter.highpass_hz, "High-pass", 1.0);
+    hz(ui, &mut filter.lowpass_hz, "Low-pass", 40.0);
+    let label = ui.label("Notch");
+    egui::ComboBox::from_id_salt(("notch", id))
+        .selected_text(match filter.notch_hz {
+            None => "off".to_owned(),
+            Some(f) => format!("{f} Hz"),
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut filter.notch_hz, None, "off");
+            ui.selectable_value(&mut filter.notch_hz, Some(50.0), "50 Hz and harmonics");
+            ui.selectable_value(&mut filter.notch_hz, Some(60.0), "60 Hz and harmonics");
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// The longitudinal bipolar ("double banana") montage of the 10-20 system.
+pub fn double_banana() -> Vec<(String, String)> {
+    [
+        ("Fp1", "F7"),
+        ("F7", "T7"),
+        ("T7", "P7"),
+        ("P7", "O1"),
+        ("Fp1", "F3"),
+        ("F3", "C3"),
+        ("C3", "P3"),
+        ("P3", "O1"),
+        ("Fz", "Cz"),
+        ("Cz", "Pz"),
+        ("Fp2", "F4"),
+        ("F4", "C4"),
+        ("C4", "P4"),
+        ("P4", "O2"),
+        ("Fp2", "F8"),
+        ("F8", "T8"),
+        ("T8", "P8"),
+        ("P8", "O2"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect()
+}
+
+/// Shows time `t` (the cursor goes there, the window around it).
+pub fn jump_to(state: &mut AppState, id: LayerId, t: f64) {
+    state.session.scene.time_cursor_secs = t;
+    if let Some(layer) = state.session.scene.recording_mut(id) {
+        layer.view_start_secs = (t - layer.view_secs * 0.1).max(0.0);
+    }
+}
+
+fn handle_input(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    state: &mut AppState,
+    id: LayerId,
+    rect: Rect,
+) {
+    let duration = state
+        .session
+        .recording_data(id)
+        .map_or(0.0, |d| d.recording.duration_secs);
+    let n_rows = state
+        .session
+        .scene
+        .recording(id)
+        .map_or(0, |l| state.session.trace_rows(l).len());
+    let Some(layer) = state.session.scene.recording_mut(id) else {
+        return;
+    };
+    let secs_per_point = layer.view_secs / f64::from(rect.width().max(1.0));
+    if response.dragged() {
+        layer.view_start_secs -= f64::from(response.drag_delta().x) * secs_per_point;
+    }
+    if response.clicked() {
+        if let Some(p) = response.interact_pointer_pos() {
+            state.session.scene.time_cursor_secs =
+                layer.view_start_secs + f64::from(p.x - rect.min.x) * secs_per_point;
+        }
+    }
+    let Some(layer) = state.session.scene.recording_mut(id) else {
+        return;
+    };
+    if response.hovered() {
+        let (scroll, zoom, modifiers) =
+            ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta(), i.modifiers));
+        if zoom != 1.0 {
+            // Zoom time about the pointer.
+            if let Some(p) = response.hover_pos() {
+                let at = layer.view_start_secs + f64::from(p.x - rect.min.x) * secs_per_point;
+                let new = (layer.view_secs / f64::from(zoom)).clamp(0.05, duration.max(0.05));
+                layer.view_start_secs = at - (at - layer.view_start_secs) * new / layer.view_secs;
+                layer.view_secs = new;
+            }
+        } else if modifiers.shift && scroll.y != 0.0 {
+            layer.scale = (layer.scale * (-scroll.y * 0.004).exp()).clamp(0.01, 1e6);
+        } else if scroll.y != 0.0 {
+            let step = (-scroll.y / 24.0).round() as i64;
+            layer.first_row =
+                (layer.first_row as i64 + step).clamp(0, n_rows.saturating_sub(1) as i64) as usize;
+        } else if scroll.x != 0.0 {
+            layer.view_start_secs -= f64::from(scroll.x) * secs_per_point;
+        }
+        ui.input(|i| {
+            let page = if i.modifiers.shift { 1.0 } else { 0.5 };
+            if i.key_pressed(egui::Key::ArrowRight) {
+                layer.view_start_secs += layer.view_secs * page;
+            }
+            if i.key_pressed(egui::Key::ArrowLeft) {
+                layer.view_start_secs -= layer.view_secs * page;
+            }
+            if i.key_pressed(egui::Key::ArrowDown) {
+                layer.first_row = (layer.first_row + 1).min(n_rows.saturating_sub(1));
+            }
+            if i.key_pressed(egui::Key::ArrowUp) {
+                layer.first_row = layer.first_row.saturating_sub(1);
+            }
+            if i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals) {
+                layer.scale /= 1.25;
+            }
+            if i.key_pressed(egui::Key::Minus) {
+                layer.scale *= 1.25;
+            }
+        });
+    }
+    layer.view_start_secs = layer
+        .view_start_secs
+        .clamp(0.0, (duration - layer.view_secs).max(0.0));
+}
+
+fn handle_gutter(response: &egui::Response, state: &mut AppState, id: LayerId, gutter: Rect) {
+    let Some(pos) = response.interact_pointer_pos() else {
+        return;
+    };
+    let Some(layer) = state.session.scene.recording(id).cloned() else {
+        return;
+    };
+    let shown = layer
+        .rows
+        .min((gutter.height() / 14.0).floor().max(1.0) as usize);
+    let row_height = gutter.height() / shown.max(1) as f32;
+    let index = layer.first_row + ((pos.y - gutter.min.y) / row_height).floor().max(0.0) as usize;
+    let rows = state.session.trace_rows(&layer);
+    let Some(row) = rows.get(index) else { return };
+    if response.clicked() {
+        state.trace_view.selected_row = Some(index);
+    }
+    if response.secondary_clicked() {
+        // Toggle the user's bad mark on the row's channel(s).
+        let names: Vec<String> = [Some(row.channel), row.minus]
+            .into_iter()
+            .flatten()
+            .filter_map(|c| {
+                state
+                    .session
+                    .recording_data(id)
+                    .map(|d| d.recording.channels[c].name.clone())
+            })
+            .collect();
+        if let Some(layer) = state.session.scene.recording_mut(id) {
+            for name in names {
+                if let Some(i) = layer.bad.iter().position(|b| b.eq_ignore_ascii_case(&name)) {
+                    layer.bad.remove(i);
+                } else {
+                    layer.bad.push(name);
+                }
+            }
+        }
+    }
+}
+
+fn paint_labels(
+    painter: &egui::Painter,
+    gutter: Rect,
+    screen: &TraceScreen,
+    ppp: f32,
+    text: Color32,
+    selected: Option<usize>,
+    first_row: usize,
+) {
+    let font = FontId::proportional(12.0);
+    for (i, row) in screen.rows.iter().enumerate() {
+        let y = gutter.min.y + row.y_px / ppp;
+        let color = if row.bad {
+            Color32::from_rgb(220, 90, 80)
+        } else if selected == Some(first_row + i) {
+            Color32::from_rgb(40, 170, 255)
+        } else {
+            text
+        };
+        let label = if row.bad {
+            format!("{} (bad)", row.label)
+        } else {
+            row.label.clone()
+        };
+        painter.text(
+            Pos2::new(gutter.max.x - 6.0, y),
+            Align2::RIGHT_CENTER,
+            label,
+            font.clone(),
+            color,
+        );
+    }
+}
+
+fn paint_time_axis(painter: &egui::Painter, axis: Rect, layer: &RecordingLayer, text: Color32) {
+    let (t0, w) = (layer.view_start_secs, layer.view_secs.max(1e-9));
+    // A tick step of 1, 2 or 5 times a power of ten, about every 80 points.
+    let raw = w * 80.0 / f64::from(axis.width().max(1.0));
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(raw);
+    let mut t = (t0 / step).ceil() * step;
+    let font = FontId::proportional(11.0);
+    while t <= t0 + w {
+        let x = axis.min.x + ((t - t0) / w) as f32 * axis.width();
+        painter.line_segment(
+            [Pos2::new(x, axis.min.y), Pos2::new(x, axis.min.y + 4.0)],
+            Stroke::new(1.0, text),
+        );
+        let label = if step >= 1.0 {
+            format!("{t:.0} s")
+        } else {
+            format!("{t:.2} s")
+        };
+        painter.text(
+            Pos2::new(x + 2.0, axis.min.y + 4.0),
+            Align2::LEFT_TOP,
+            label,
+            font.clone(),
+            text.gamma_multiply(0.8),
+        );
+        t += step;
+    }
+}
+
+fn paint_annotations(
+    painter: &egui::Painter,
+    rect: Rect,
+    state: &AppState,
+    layer: &RecordingLayer,
+    text: Color32,
+) {
+    let Some(data) = state.session.recording_data(layer.id) else {
+        return;
+    };
+    let (t0, w) = (layer.view_start_secs, layer.view_secs.max(1e-9));
+    let x_of = |t: f64| rect.min.x + ((t - t0) / w) as f32 * rect.width();
+    for a in &data.recording.annotations {
+        if a.onset_secs + a.duration_secs < t0 || a.onset_secs > t0 + w {
+            continue;
+        }
+        let (x0, x1) = (
+            x_of(a.onset_secs).max(rect.min.x),
+            x_of(a.onset_secs + a.duration_secs).min(rect.max.x),
+        );
+        if x1 - x0 >= 2.0 {
+            // Stretches: a faint wash and a bar along the top.
+            let fill = Color32::from_rgba_unmultiplied(250, 180, 40, 10);
+            painter.rect_filled(
+                Rect::from_min_max(Pos2::new(x0, rect.min.y), Pos2::new(x1, rect.max.y)),
+                0.0,
+                fill,
+            );
+            let bar = Color32::from_rgba_unmultiplied(250, 180, 40, 90);
+            painter.rect_filled(
+                Rect::from_min_max(Pos2::new(x0, rect.min.y), Pos2::new(x1, rect.min.y + 3.0)),
+                0.0,
+                bar,
+            );
+        }
+        painter.line_segment(
+            [Pos2::new(x0, rect.min.y), Pos2::new(x0, rect.max.y)],
+            Stroke::new(1.0, Color32::from_rgb(250, 180, 40)),
+        );
+        painter.text(
+            Pos2::new(x0 + 3.0, rect.min.y + 2.0),
+            Align2::LEFT_TOP,
+            &a.text,
+            FontId::proportional(11.0),
+            text,
+        );
+    }
+}
+
+fn paint_cursor(painter: &egui::Painter, rect: Rect, layer: &RecordingLayer, t: f64) {
+    let (t0, w) = (layer.view_start_secs, layer.view_secs.max(1e-9));
+    if t < t0 || t > t0 + w {
+        return;
+    }
+    let x = rect.min.x + ((t - t0) / w) as f32 * rect.width();
+    painter.line_segment(
+        [Pos2::new(x, rect.min.y), Pos2::new(x, rect.max.y)],
+        Stroke::new(1.5, Color32::from_rgb(40, 220, 120)),
+    );
+}
