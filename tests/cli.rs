@@ -297,3 +297,78 @@ fn slices_without_a_volume_are_an_input_error() {
     let out = glia(&["render", "--at", "1,2", "-o", "/tmp/never.png"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn info_json_of_an_edf_recording_matches_pyedflib() {
+    let out = glia(&["info", &path("recordings/test_utf8.edf"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // pyedflib 0.1.42 (shared/tools/reference_info.py): one 128 Hz "Fp1" signal in uV, 698 s,
+    // five annotations; the TALs have no duration (pyedflib says -1, Glia 0 as MNE does).
+    let channels = info["channels"].as_array().unwrap();
+    assert_eq!(channels.len(), 1);
+    assert_eq!(channels[0]["name"], "Fp1");
+    assert_eq!(channels[0]["sample_rate_hz"], 128.0);
+    assert_eq!(channels[0]["n_samples"], 89344);
+    assert_eq!(channels[0]["unit"], "uV");
+    assert_eq!(info["duration_secs"], 698.0);
+    let annotations = info["annotations"].as_array().unwrap();
+    assert_eq!(annotations.len(), 5);
+    assert_eq!(annotations[2]["text"], "中文测试八个字");
+    assert!((annotations[2]["onset_secs"].as_f64().unwrap() - 119.6054688).abs() < 1e-9);
+    assert_eq!(annotations[2]["duration_secs"], 0.0);
+    // Fp1 is a 10-05 site: Glia's standard position (MNE's fsaverage_1005, in mm).
+    let electrodes = info["electrodes"].as_array().unwrap();
+    assert_eq!(electrodes.len(), 1);
+    assert_eq!(electrodes[0]["name"], "Fp1");
+    assert!((electrodes[0]["x"].as_f64().unwrap() + 29.2811604883705).abs() < 1e-3);
+    assert_eq!(info["electrodes_source"], "standard");
+}
+
+#[test]
+fn info_json_of_a_brainvision_recording_matches_mne() {
+    let out = glia(&["info", &path("recordings/vectorized_int16.vhdr"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // mne 1.13.2 read_raw_brainvision (tests/data/recordings/make_brainvision.py).
+    let names: Vec<&str> = info["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Fz", "Cz,ref", "Pz", "HEOGL"]);
+    assert_eq!(info["channels"][0]["sample_rate_hz"], 250.0);
+    assert_eq!(info["channels"][0]["n_samples"], 500);
+    assert_eq!(info["channels"][3]["unit"], "mV");
+    assert_eq!(info["duration_secs"], 2.0);
+    assert_eq!(info["annotations"][1]["text"], "Comment/a,b");
+    assert_eq!(info["annotations"][1]["onset_secs"], 0.4);
+    assert_eq!(info["electrodes"].as_array().unwrap().len(), 3);
+    assert_eq!(info["electrodes_source"], "file");
+}
+
+#[test]
+fn info_of_a_recording_without_its_data_file_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["vhdr", "vmrk"] {
+        std::fs::copy(
+            data(&format!("recordings/pybv_int16.{ext}")),
+            dir.path().join(format!("pybv_int16.{ext}")),
+        )
+        .unwrap();
+    }
+    let out = glia(&["info", dir.path().join("pybv_int16.vhdr").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pybv_int16.eeg"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+}
