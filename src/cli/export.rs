@@ -38,8 +38,8 @@ pub struct ExportArgs {
     /// Mains frequency to notch with its harmonics (50 or 60 Hz).
     #[arg(long)]
     pub notch: Option<f32>,
-    /// Output: `.npy` (float64, channels × samples) or `.csv` (one row per channel: name, then
-    /// samples).
+    /// Output: `.npy` (float64, channels × samples) or `.csv` (a header row of sample times in
+    /// seconds, then one row per channel: its name, then its samples).
     #[arg(short, long)]
     pub output: PathBuf,
 }
@@ -176,17 +176,23 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         out.push(x);
     }
     let labels: Vec<&str> = chosen.iter().map(|r| r.label.as_str()).collect();
-    write(&args.output, &labels, &out)
+    write(&args.output, &labels, &out, start as f64 / fs, fs)
 }
 
-fn write(path: &Path, labels: &[&str], data: &[Vec<f64>]) -> Result<(), CliError> {
+fn write(
+    path: &Path,
+    labels: &[&str],
+    data: &[Vec<f64>],
+    start_secs: f64,
+    fs: f64,
+) -> Result<(), CliError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let bytes = match ext.as_deref() {
         Some("npy") => npy(data),
-        Some("csv") => csv(labels, data),
+        Some("csv") => csv(labels, data, start_secs, fs),
         _ => {
             return Err(CliError::input(format!(
                 "{}: the output must end in .npy or .csv",
@@ -226,8 +232,15 @@ pub fn npy(data: &[Vec<f64>]) -> Vec<u8> {
     out
 }
 
-fn csv(labels: &[&str], data: &[Vec<f64>]) -> Vec<u8> {
-    let mut out = String::new();
+/// A header row (`channel`, then each sample's time in seconds from the recording's start),
+/// then one row per channel: its name, then its samples in volts.
+fn csv(labels: &[&str], data: &[Vec<f64>], start_secs: f64, fs: f64) -> Vec<u8> {
+    let mut out = String::from("channel");
+    for k in 0..data.first().map_or(0, Vec::len) {
+        out.push(',');
+        out.push_str(&format!("{}", start_secs + k as f64 / fs));
+    }
+    out.push('\n');
     for (label, row) in labels.iter().zip(data) {
         out.push_str(&label.replace(',', ";"));
         for v in row {

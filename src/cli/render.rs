@@ -16,19 +16,22 @@ pub enum FigureView {
     Slice(SliceAxis),
     /// Axial, coronal and sagittal side by side.
     Ortho,
+    /// The trace browser of the first recording.
+    Traces,
 }
 
 pub fn parse_figure_view(s: &str) -> Result<FigureView, String> {
     match s {
         "3d" => Ok(FigureView::ThreeD),
         "ortho" => Ok(FigureView::Ortho),
+        "traces" => Ok(FigureView::Traces),
         "axial" => Ok(FigureView::Slice(SliceAxis::Axial)),
         "coronal" => Ok(FigureView::Slice(SliceAxis::Coronal)),
         "sagittal" => Ok(FigureView::Slice(SliceAxis::Sagittal)),
         other => other.parse().map(FigureView::Surface).map_err(|_| {
             let surfaces: Vec<_> = StandardView::ALL.iter().map(|v| v.name()).collect();
             format!(
-                "unknown view {other:?} (choose one of {}, axial, coronal, sagittal, ortho, 3d)",
+                "unknown view {other:?} (choose one of {}, axial, coronal, sagittal, ortho, 3d, traces)",
                 surfaces.join(", ")
             )
         }),
@@ -57,7 +60,7 @@ pub struct RenderArgs {
     pub scene: Option<PathBuf>,
     /// left-lateral, right-lateral, left-medial, right-medial, dorsal, ventral, anterior,
     /// posterior (3D surfaces); axial, coronal, sagittal, ortho (slices through the crosshair);
-    /// 3d (the session's camera). Default: the session's camera, or slices when only volumes
+    /// 3d (the session's camera); traces (the first recording's channels). Default: the session's camera, or slices when only volumes
     /// are open.
     #[arg(long, value_parser = parse_figure_view)]
     pub view: Option<FigureView>,
@@ -131,12 +134,18 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         FigureView::ThreeD => {
             crate::ui::figure::render_figure(&gpu, session, args.size, args.transparent)
         }
+        FigureView::Traces => crate::ui::figure::render_traces(&gpu, session, args.size),
     };
     crate::ui::figure::check_volumes_fit(&gpu.device, &session).map_err(CliError::input)?;
     if matches!(view, FigureView::Slice(_) | FigureView::Ortho) && session.scene.volumes.is_empty()
     {
         return Err(CliError::input(
             "slice views need a volume (NIfTI or MGH/MGZ)",
+        ));
+    }
+    if view == FigureView::Traces && session.scene.recordings.is_empty() {
+        return Err(CliError::input(
+            "the traces view needs a recording (EDF, BDF or BrainVision)",
         ));
     }
     let image = figure(&mut session).map_err(CliError::other)?;

@@ -555,7 +555,7 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
         visible: true,
         hidden: Vec::new(),
         bad: Vec::new(),
-        scale: 100.0,
+        scale: auto_scale(rec),
         gains: Vec::new(),
         reference: Reference::AsRecorded,
         filter: Default::default(),
@@ -570,4 +570,44 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
         colormap: Colormap::RdBuR,
         range: [-30.0, 30.0],
     }
+}
+
+/// A row spacing (µV for voltages) at which a typical channel fills its row: the median over
+/// channels of the 2–98 % range of their first ten seconds, rounded up to 1, 2 or 5 × 10ⁿ.
+pub fn auto_scale(rec: &Recording) -> f32 {
+    let mut ranges: Vec<f64> = rec
+        .channels
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind != ChannelKind::Trig)
+        .take(64)
+        .filter_map(|(i, c)| {
+            let n = ((10.0 * c.sample_rate_hz) as u64)
+                .min(c.n_samples)
+                .min(100_000) as usize;
+            let mut x = vec![0.0; n];
+            rec.read(i, 0, &mut x).ok()?;
+            let mut x: Vec<f64> = x.into_iter().filter(|v| v.is_finite()).collect();
+            if x.len() < 2 {
+                return None;
+            }
+            x.sort_by(f64::total_cmp);
+            let q = |p: f64| x[((x.len() - 1) as f64 * p) as usize];
+            let per_unit = if c.unit == "V" { 1e6 } else { 1.0 };
+            let r = (q(0.98) - q(0.02)) * per_unit;
+            (r > 0.0).then_some(r)
+        })
+        .collect();
+    if ranges.is_empty() {
+        return 100.0;
+    }
+    ranges.sort_by(f64::total_cmp);
+    let median = ranges[ranges.len() / 2];
+    let power = 10f64.powf(median.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * power)
+        .find(|s| *s >= median)
+        .unwrap_or(median);
+    nice as f32
 }

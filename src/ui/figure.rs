@@ -346,3 +346,65 @@ pub fn render_slices(
     }
     Ok(image)
 }
+
+/// Renders the trace browser of the first recording headlessly, as the window's Traces pane
+/// draws it: the same rows, scale, filters, reference, annotations and time cursor.
+pub fn render_traces(
+    gpu: &GpuContext,
+    session: &mut Session,
+    size: [u32; 2],
+) -> Result<image::RgbaImage, String> {
+    use super::panels::traces;
+    crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    let mut layer = session
+        .scene
+        .recordings
+        .first()
+        .cloned()
+        .ok_or("the traces view needs a recording (EDF, BDF or BrainVision)")?;
+    let ppp = figure_pixels_per_point(size);
+    let full = Rect::from_min_size(
+        Pos2::ZERO,
+        egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
+    );
+    let (rect, _, _) = traces::browser_rects(full);
+    layer.rows = traces::fitted_rows(&layer, rect.height());
+    let n = (layer.view_secs
+        * session
+            .recording_data(layer.id)
+            .and_then(|d| d.recording.channels.first().map(|c| c.sample_rate_hz))
+            .unwrap_or(0.0)) as u64;
+    if n > crate::session::RAW_WINDOW_SAMPLES && session.pyramids(layer.id).is_none() {
+        let data = session
+            .recording_data(layer.id)
+            .cloned()
+            .ok_or("no recording")?;
+        let pyramids = data.build_pyramids(&|_| {})?;
+        session.set_pyramids(layer.id, data.key, pyramids);
+    }
+    let pixels = [
+        (rect.width() * ppp).round().max(1.0) as u32,
+        (rect.height() * ppp).round().max(1.0) as u32,
+    ];
+    let theme = session.scene.theme;
+    let screen = session.trace_screen(&layer, pixels, theme, None);
+    let mut target = ViewTarget::new(&gpu.device, pixels);
+    let mut renderer = crate::render::TraceRenderer::new(&gpu.device, &gpu.queue);
+    renderer.draw(&mut target, traces::background(theme), &screen.segments);
+    let mut egui = super::headless::HeadlessEgui::new(gpu);
+    let texture = egui.register_texture(target.texture_view());
+    let session = &*session;
+    let output = egui.run(size, ppp, 0.0, |ui| {
+        let painter = ui.painter();
+        let [r, g, b] = theme.background().map(|c| (c * 255.0).round() as u8);
+        painter.rect_filled(full, 0.0, Color32::from_rgb(r, g, b));
+        painter.image(
+            texture,
+            rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        traces::paint_browser(painter, full, session, &layer, &screen, ppp, None);
+    });
+    egui.paint(output, size).map_err(|e| e.to_string())
+}

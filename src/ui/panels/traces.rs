@@ -47,12 +47,7 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
     };
     toolbar_ui(ui, state, id);
     let full = ui.available_rect_before_wrap();
-    let traces = Rect::from_min_max(
-        Pos2::new(full.min.x + GUTTER, full.min.y),
-        Pos2::new(full.max.x, full.max.y - AXIS),
-    );
-    let gutter = Rect::from_min_max(full.min, Pos2::new(traces.min.x, traces.max.y));
-    let axis = Rect::from_min_max(Pos2::new(traces.min.x, traces.max.y), full.max);
+    let (traces, gutter, _) = browser_rects(full);
     let response = ui.allocate_rect(traces, Sense::click_and_drag());
     let gutter_response = ui.interact(gutter, ui.scope_id().with("gutter"), Sense::click());
 
@@ -68,9 +63,7 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
         return;
     };
     // Rows of at least 14 points: more channels than fit scroll.
-    layer.rows = layer
-        .rows
-        .min((traces.height() / 14.0).floor().max(1.0) as usize);
+    layer.rows = fitted_rows(&layer, traces.height());
     let theme = state.session.scene.theme;
     let view_state = &mut state.trace_view;
     BridgedView::ensure(&mut view_state.view, &state.render_state, size);
@@ -90,11 +83,7 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 .session
                 .trace_screen(&layer, size, theme, view_state.selected_row);
         // Segments are in view pixels; the screen was laid out in pixels too.
-        let background = if theme == Theme::Dark {
-            [0.05, 0.055, 0.065, 1.0]
-        } else {
-            [1.0, 1.0, 1.0, 1.0]
-        };
+        let background = background(theme);
         state
             .trace_renderer
             .draw(&mut view.target, background, &view_state.screen.segments);
@@ -107,33 +96,16 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
         Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
         Color32::WHITE,
     );
-    let text = crate::ui::panels::view3d::text_color_for(theme);
-    paint_labels(
+    let selected = view_state.selected_row;
+    paint_browser(
         &painter,
-        gutter,
-        &view_state.screen,
-        ppp,
-        text,
-        view_state.selected_row,
-        layer.first_row,
-    );
-    paint_annotations(&painter, traces, state, &layer, text);
-    paint_time_axis(&painter, axis, &layer, text);
-    paint_cursor(
-        &painter,
-        traces,
+        full,
+        &state.session,
         &layer,
-        state.session.scene.time_cursor_secs,
+        &state.trace_view.screen,
+        ppp,
+        selected,
     );
-    if let Some(note) = &state.trace_view.screen.note {
-        painter.text(
-            traces.left_bottom() + Vec2::new(6.0, -6.0),
-            Align2::LEFT_BOTTOM,
-            note,
-            FontId::proportional(12.0),
-            Color32::from_rgb(230, 160, 60),
-        );
-    }
 }
 
 fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
@@ -371,9 +343,7 @@ fn handle_gutter(response: &egui::Response, state: &mut AppState, id: LayerId, g
     let Some(layer) = state.session.scene.recording(id).cloned() else {
         return;
     };
-    let shown = layer
-        .rows
-        .min((gutter.height() / 14.0).floor().max(1.0) as usize);
+    let shown = fitted_rows(&layer, gutter.height());
     let row_height = gutter.height() / shown.max(1) as f32;
     let index = layer.first_row + ((pos.y - gutter.min.y) / row_height).floor().max(0.0) as usize;
     let rows = state.session.trace_rows(&layer);
@@ -402,6 +372,70 @@ fn handle_gutter(response: &egui::Response, state: &mut AppState, id: LayerId, g
                 }
             }
         }
+    }
+}
+
+/// Where the traces, labels and time axis go in a browser of `full` points.
+pub fn browser_rects(full: Rect) -> (Rect, Rect, Rect) {
+    let traces = Rect::from_min_max(
+        Pos2::new(full.min.x + GUTTER, full.min.y),
+        Pos2::new(full.max.x, full.max.y - AXIS),
+    );
+    let gutter = Rect::from_min_max(full.min, Pos2::new(traces.min.x, traces.max.y));
+    let axis = Rect::from_min_max(Pos2::new(traces.min.x, traces.max.y), full.max);
+    (traces, gutter, axis)
+}
+
+/// Rows that fit `height` points (at least 14 points each), at most the layer's.
+pub fn fitted_rows(layer: &RecordingLayer, height: f32) -> usize {
+    layer
+        .rows
+        .min((height / 14.0).floor().max(1.0) as usize)
+        .max(1)
+}
+
+/// The trace background, premultiplied linear RGBA for the renderer.
+pub fn background(theme: Theme) -> [f32; 4] {
+    if theme == Theme::Dark {
+        [0.05, 0.055, 0.065, 1.0]
+    } else {
+        [1.0, 1.0, 1.0, 1.0]
+    }
+}
+
+/// Everything drawn over the traces image: labels, annotations, time axis, cursor and the
+/// screen's note (in the window and in `glia render --view traces` alike).
+pub fn paint_browser(
+    painter: &egui::Painter,
+    full: Rect,
+    session: &crate::session::Session,
+    layer: &RecordingLayer,
+    screen: &TraceScreen,
+    ppp: f32,
+    selected: Option<usize>,
+) {
+    let (traces, gutter, axis) = browser_rects(full);
+    let text = crate::ui::panels::view3d::text_color_for(session.scene.theme);
+    paint_labels(
+        painter,
+        gutter,
+        screen,
+        ppp,
+        text,
+        selected,
+        layer.first_row,
+    );
+    paint_annotations(painter, traces, session, layer, text);
+    paint_time_axis(painter, axis, layer, text);
+    paint_cursor(painter, traces, layer, session.scene.time_cursor_secs);
+    if let Some(note) = &screen.note {
+        painter.text(
+            traces.left_bottom() + Vec2::new(6.0, -6.0),
+            Align2::LEFT_BOTTOM,
+            note,
+            FontId::proportional(12.0),
+            Color32::from_rgb(230, 160, 60),
+        );
     }
 }
 
@@ -476,11 +510,11 @@ fn paint_time_axis(painter: &egui::Painter, axis: Rect, layer: &RecordingLayer, 
 fn paint_annotations(
     painter: &egui::Painter,
     rect: Rect,
-    state: &AppState,
+    session: &crate::session::Session,
     layer: &RecordingLayer,
     text: Color32,
 ) {
-    let Some(data) = state.session.recording_data(layer.id) else {
+    let Some(data) = session.recording_data(layer.id) else {
         return;
     };
     let (t0, w) = (layer.view_start_secs, layer.view_secs.max(1e-9));
@@ -495,7 +529,7 @@ fn paint_annotations(
         );
         if x1 - x0 >= 2.0 {
             // Stretches: a faint wash and a bar along the top.
-            let fill = Color32::from_rgba_unmultiplied(250, 180, 40, 10);
+            let fill = Color32::from_rgba_unmultiplied(250, 180, 40, 5);
             painter.rect_filled(
                 Rect::from_min_max(Pos2::new(x0, rect.min.y), Pos2::new(x1, rect.max.y)),
                 0.0,
