@@ -53,7 +53,7 @@ def main():
     subprocess.run([PY, os.path.join(HERE, "make_fixtures.py")], check=True)
     subprocess.run([PY, os.path.join(HERE, "make_volume_fixtures.py")], check=True)
     subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
-    subprocess.run(["cargo", "bench", "--locked", "--bench", "marching_cubes", "--bench", "gifti_load", "--bench", "render_frame", "--bench", "volume_load", "--bench", "volume_frame", "--bench", "filter", "--", "--noplot"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "bench", "--locked", "--bench", "marching_cubes", "--bench", "gifti_load", "--bench", "render_frame", "--bench", "volume_load", "--bench", "volume_frame", "--", "--noplot"], cwd=ROOT, check=True)
 
     rows = []
     # Marching cubes: scikit-image on the same float32 array and level.
@@ -87,11 +87,6 @@ def main():
 
     # Zero-phase 4th-order 1–40 Hz band-pass of 64 channels × 1 h at 512 Hz (float64): SciPy's
     # sosfiltfilt on the same array, in its own process (it needs ~4 GB), best of 3.
-    p = subprocess.run([PY, os.path.join(HERE, "filter.py"), "3"], check=True, capture_output=True, text=True)
-    scipy_filter = json.loads(p.stdout)["scipy_sosfiltfilt_64ch_1h_best_s"]
-    rows.append(("Zero-phase 4th-order 1–40 Hz band-pass, 64 ch × 1 h at 512 Hz (float64, Glia on all cores)", "SciPy `signal.sosfiltfilt(sos, x, axis=-1)`", criterion_median_secs("filter/sosfiltfilt_bandpass_64ch_1h"), scipy_filter))
-    pyramid_s = criterion_median_secs("pyramid/build_64ch_10min")
-    pyramid_bytes = 64 * 600 * 512 * 8
 
     frames = {k: criterion_median_secs(f"frame_1080p_{k}") for k in ("327k_triangles_msaa4", "327k_triangles_1x", "demo_msaa4", "demo_1x")}
 
@@ -122,7 +117,6 @@ def main():
         "",
         f"Slice view redraw while dragging the crosshair through a 256³ scan (800×800, software adapter): {criterion_median_secs('slice_frame_256cube_800px_dragging') * 1e3:.1f} ms per frame.",
         "",
-        f"Min/max pyramids (blocks of 16 samples) of 64 channels × 10 min at 512 Hz, read from memory: {pyramid_s * 1e3:.1f} ms per build ({pyramid_bytes / pyramid_s / 1e9:.2f} GB/s of float64 samples).",
     ]
     if startup:
         lines += ["", f"Launch to the first demo frame with the brain on screen (release build, Xvfb window, lavapipe): median {statistics.median(startup)} ms over {len(startup)} launches (all: {', '.join(map(str, startup))} ms)."]

@@ -23,7 +23,7 @@ pub use context::{GpuContext, RenderError};
 pub use slice_renderer::{SlicePlane, SliceRenderer, VolumeDraw};
 pub use surface_renderer::{Facing, OverlayDraw, OverlayValues, SurfaceDraw, SurfaceRenderer};
 pub use target::ViewTarget;
-pub use trace_renderer::{TraceRenderer, TraceVertex};
+pub use trace_renderer::{TraceRenderer, TraceStrip};
 pub use volume_renderer::{RaymarchDraw, VolumeRenderer};
 
 /// Samples per pixel of every 3D view.

@@ -180,6 +180,16 @@ impl CortexWeights {
     }
 }
 
+/// Whether two settings of a layer give the same electrode values. The browser's window, rows,
+/// scale and the colours do not change them: comparing whole layers recomputed every electrode
+/// (filtered, re-referenced) on each frame of a drag or scroll through the traces.
+fn same_values(a: &RecordingLayer, b: &RecordingLayer) -> bool {
+    a.reference == b.reference
+        && a.filter == b.filter
+        && a.bad == b.bad
+        && a.electrode_value == b.electrode_value
+}
+
 /// What electrode colours were last computed for: (layer settings, time).
 pub struct ElectrodeState {
     pub for_layer: RecordingLayer,
@@ -226,7 +236,7 @@ impl Session {
             let fresh = self
                 .electrode_states
                 .get(&layer.id)
-                .is_some_and(|s| s.time_secs == t && s.for_layer == layer);
+                .is_some_and(|s| s.time_secs == t && same_values(&s.for_layer, &layer));
             if !fresh {
                 let mesh = self.electrode_meshes[&layer.id].clone();
                 let values: Vec<f32> = mesh

@@ -39,10 +39,12 @@ pub fn apply(filter: &DisplayFilter, fs: f64, x: &mut [f64]) -> Result<(), Strin
     dsp::sosfiltfilt_inplace(&sos, x).map_err(|e| e.to_string())
 }
 
-/// Power in `[lo_hz, hi_hz]` of a short stretch (Welch with segments of up to 256 samples).
+/// Power in `[lo_hz, hi_hz]` of a short stretch (one Welch segment over the whole stretch:
+/// a second gives 1 Hz bins whatever the sample rate; 256-sample segments at 1 or 2 kHz left
+/// fewer than two bins in an alpha band, whose trapezoid power is then 0).
 pub fn band_power(x: &[f64], fs: f64, lo_hz: f64, hi_hz: f64) -> Result<f64, String> {
     let params = dsp::WelchParams {
-        nperseg: x.len().min(256),
+        nperseg: x.len(),
         ..Default::default()
     };
     let (freqs, psd) = dsp::welch(x, fs, &params).map_err(|e| e.to_string())?;

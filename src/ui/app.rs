@@ -80,7 +80,7 @@ pub struct AppState {
     pub trace_view: super::panels::traces::TraceViewState,
     pub trace_renderer: crate::render::TraceRenderer,
     pub spectra: super::panels::spectra::SpectraState,
-    /// Recordings whose overview pyramids are being built: (layer, data key).
+    /// Recordings whose overview pyramids are being built, or failed to build: (layer, data key).
     pyramids_in_flight: Vec<(LayerId, u64)>,
     last_input_time: Option<f64>,
     applied_theme: Option<Theme>,
@@ -797,13 +797,15 @@ impl AppState {
                     }
                 }
                 JobOutput::TemplateBrain(Err(e)) => self.report_error(e),
-                JobOutput::Pyramids { id, key, result } => {
-                    self.pyramids_in_flight.retain(|p| *p != (id, key));
-                    match result {
-                        Ok(pyramids) => self.session.set_pyramids(id, key, pyramids),
-                        Err(e) => self.report_error(e),
+                JobOutput::Pyramids { id, key, result } => match result {
+                    Ok(pyramids) => {
+                        self.pyramids_in_flight.retain(|p| *p != (id, key));
+                        self.session.set_pyramids(id, key, pyramids);
                     }
-                }
+                    // Stays in `pyramids_in_flight`: a recording that cannot be read is not
+                    // built again (and reported again) on every frame.
+                    Err(e) => self.report_error(e),
+                },
                 JobOutput::Saved(Ok(message)) => {
                     self.toasts.success(message);
                 }

@@ -390,7 +390,7 @@ pub fn render_traces(
     let screen = session.trace_screen(&layer, pixels, theme, None);
     let mut target = ViewTarget::new(&gpu.device, pixels);
     let mut renderer = crate::render::TraceRenderer::new(&gpu.device, &gpu.queue);
-    renderer.draw(&mut target, traces::background(theme), &screen.segments);
+    renderer.draw(&mut target, traces::background(theme), &screen.strips);
     let mut egui = super::headless::HeadlessEgui::new(gpu);
     let texture = egui.register_texture(target.texture_view());
     let session = &*session;

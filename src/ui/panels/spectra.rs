@@ -19,7 +19,9 @@ const MAX_SECS: f64 = 120.0;
 const MAX_CHANNELS: usize = 256;
 
 /// What the spectra were computed for: the layer's settings (window, filters, reference …),
-/// the selected row, the bands, and the session's data generation.
+/// the selected row, the bands, and the recording's data key (not the session's generation,
+/// which moves with the time cursor and animations: spectra were recomputed without end
+/// during playback).
 type SpectraKey = (RecordingLayer, usize, Vec<FreqBand>, u64);
 
 /// The panel's state: editable bands, the last result and the computation in flight.
@@ -89,7 +91,7 @@ pub fn spectra_ui(ui: &mut egui::Ui, state: &mut AppState) {
         layer.clone(),
         selected,
         state.spectra.bands.clone(),
-        state.session.generation(),
+        state.session.recording_data(id).map_or(0, |d| d.key),
     );
     poll(state, id, &key, rows, selected);
 
@@ -515,13 +517,30 @@ fn draw_spectrogram(
             Color32::WHITE,
         );
     }
-    let t0 = s.start_secs;
-    let t1 = t0
-        + sg.times_secs.last().copied().unwrap_or(0.0)
-        + sg.times_secs.first().copied().unwrap_or(0.0);
-    x_ticks(painter, inner, t0, t1.max(t0 + 1e-3), text, "");
+    // Each image column is one segment and SciPy's times are segment centres: the image spans
+    // half a step before the first centre to half a step after the last. Likewise each image
+    // row is one frequency bin, centred on its frequency.
+    let times = &sg.times_secs;
+    let step = if n_t > 1 {
+        times[1] - times[0]
+    } else {
+        2.0 * times[0]
+    };
+    let ta = s.start_secs + times[0] - step / 2.0;
+    let tb = s.start_secs + times[n_t - 1] + step / 2.0;
+    x_ticks(painter, inner, ta, tb.max(ta + 1e-3), text, "");
+    let df = if sg.freqs.len() > 1 {
+        sg.freqs[1] - sg.freqs[0]
+    } else {
+        1.0
+    };
+    let f_lo = sg.freqs[bins[0]] - df / 2.0;
+    let f_hi = sg.freqs[bins[bins.len() - 1]] + df / 2.0;
     for f in [0.0, max_hz / 2.0, max_hz] {
-        let y = inner.max.y - (f / max_hz) as f32 * inner.height();
+        // max/min, not clamp: a pane too small for its margins has min.y > max.y.
+        let y = (inner.max.y - ((f - f_lo) / (f_hi - f_lo)) as f32 * inner.height())
+            .max(inner.min.y)
+            .min(inner.max.y);
         painter.text(
             Pos2::new(inner.min.x - 3.0, y),
             Align2::RIGHT_CENTER,

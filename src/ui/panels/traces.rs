@@ -25,9 +25,20 @@ pub struct TraceViewState {
     pub selected_row: Option<usize>,
     last_key: Option<TraceKey>,
     screen: TraceScreen,
+    /// Vertical scrolling not yet turned into whole rows (smooth scrolling comes in slices).
+    scroll_rows: f32,
 }
 
-type TraceKey = (RecordingLayer, [u32; 2], u64, Theme, Option<usize>);
+/// What the picture depends on: the layer, the view size, the recording's data and whether its
+/// overview is built, the theme and the selected row. Not the session's generation, which moves
+/// with the time cursor (electrode values) and would redraw every frame during playback.
+type TraceKey = (
+    RecordingLayer,
+    [u32; 2],
+    (Option<u64>, bool),
+    Theme,
+    Option<usize>,
+);
 
 /// The recording the browser shows: the selected one, else the first.
 pub fn current_recording(state: &AppState) -> Option<LayerId> {
@@ -67,10 +78,14 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let theme = state.session.scene.theme;
     let view_state = &mut state.trace_view;
     BridgedView::ensure(&mut view_state.view, &state.render_state, size);
+    let data_key = (
+        state.session.recording_data(id).map(|d| d.key),
+        state.session.pyramids(id).is_some(),
+    );
     let key = (
         layer.clone(),
         size,
-        state.session.generation(),
+        data_key,
         theme,
         view_state.selected_row,
     );
@@ -86,7 +101,7 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
         let background = background(theme);
         state
             .trace_renderer
-            .draw(&mut view.target, background, &view_state.screen.segments);
+            .draw(&mut view.target, background, &view_state.screen.strips);
         view_state.last_key = Some(key);
     }
     let painter = ui.painter_at(full);
@@ -300,12 +315,19 @@ fn handle_input(
                 layer.view_start_secs = at - (at - layer.view_start_secs) * new / layer.view_secs;
                 layer.view_secs = new;
             }
-        } else if modifiers.shift && scroll.y != 0.0 {
-            layer.scale = (layer.scale * (-scroll.y * 0.004).exp()).clamp(0.01, 1e6);
+        } else if modifiers.shift && (scroll.x != 0.0 || scroll.y != 0.0) {
+            // egui turns Shift+wheel into horizontal scrolling: take either axis.
+            let amount = scroll.x + scroll.y;
+            layer.scale = (layer.scale * (-amount * 0.004).exp()).clamp(0.01, 1e6);
         } else if scroll.y != 0.0 {
-            let step = (-scroll.y / 24.0).round() as i64;
-            layer.first_row =
-                (layer.first_row as i64 + step).clamp(0, n_rows.saturating_sub(1) as i64) as usize;
+            // A row per 24 points, summed over frames: smooth scrolling delivers a wheel notch
+            // in slices that each round to no row at all on a fast display.
+            let pending = &mut state.trace_view.scroll_rows;
+            *pending -= scroll.y / 24.0;
+            let step = pending.trunc();
+            *pending -= step;
+            layer.first_row = (layer.first_row as i64 + step as i64)
+                .clamp(0, n_rows.saturating_sub(1) as i64) as usize;
         } else if scroll.x != 0.0 {
             layer.view_start_secs -= f64::from(scroll.x) * secs_per_point;
         }
@@ -334,6 +356,9 @@ fn handle_input(
     layer.view_start_secs = layer
         .view_start_secs
         .clamp(0.0, (duration - layer.view_secs).max(0.0));
+    // Fewer rows than before (bipolar pairs, hidden channels): keep the first row among them,
+    // as the drawing does, so that label clicks and the selection name the rows drawn.
+    layer.first_row = layer.first_row.min(n_rows.saturating_sub(1));
 }
 
 fn handle_gutter(response: &egui::Response, state: &mut AppState, id: LayerId, gutter: Rect) {
