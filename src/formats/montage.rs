@@ -369,6 +369,13 @@ pub fn standard_position(name: &str) -> Option<Vec3> {
 /// The standard position for a channel label as recordings name them: "Fp1", "EEG Fp1",
 /// "EEG FP1-REF", "Fp1-LE", "T3" …; `None` for bipolar pairs ("Fp1-F7") and other names.
 pub fn standard_position_for_channel(label: &str) -> Option<Vec3> {
+    standard_position(site_name(label))
+}
+
+/// The 10-05 site a channel label names, without the prefixes and reference suffixes
+/// recordings add: "EEG Fp1-REF" → "Fp1", "Fp1-LE" → "Fp1" (old names such as T3 are kept;
+/// [`standard_position`] maps them). Other labels come back trimmed.
+pub fn site_name(label: &str) -> &str {
     let mut name = label.trim();
     if let Some((prefix, rest)) = name.split_once(' ')
         && ChannelKind::from_name(prefix).is_some()
@@ -387,7 +394,7 @@ pub fn standard_position_for_channel(label: &str) -> Option<Vec3> {
             break;
         }
     }
-    standard_position(name)
+    name
 }
 
 /// Whether an electrode's position is the standard one for its name: how a caller tells built-in

@@ -172,9 +172,18 @@ impl CortexWeights {
         self.weights
             .iter()
             .map(|w| {
-                w.iter()
-                    .map(|&(e, k)| k * electrode_values.get(e as usize).copied().unwrap_or(0.0))
-                    .sum()
+                // Electrodes without a value (bad channels, no signal there) drop out and the
+                // others' weights are renormalised.
+                let (mut sum, mut weight) = (0.0, 0.0);
+                for &(e, k) in w {
+                    if let Some(&v) = electrode_values.get(e as usize)
+                        && v.is_finite()
+                    {
+                        sum += k * v;
+                        weight += k;
+                    }
+                }
+                if weight > 0.0 { sum / weight } else { f32::NAN }
             })
             .collect()
     }
@@ -239,10 +248,22 @@ impl Session {
                 .is_some_and(|s| s.time_secs == t && same_values(&s.for_layer, &layer));
             if !fresh {
                 let mesh = self.electrode_meshes[&layer.id].clone();
+                let data_channels = self.recordings[&layer.id].recording.channels.clone();
                 let values: Vec<f32> = mesh
                     .channels
                     .iter()
-                    .map(|&c| self.channel_value(&layer, c, t))
+                    .map(|&c| {
+                        // Bad channels are shown without a value (grey), and do not colour
+                        // the cortex.
+                        let ch = &data_channels[c];
+                        let bad =
+                            ch.bad || layer.bad.iter().any(|b| b.eq_ignore_ascii_case(&ch.name));
+                        if bad {
+                            f32::NAN
+                        } else {
+                            self.channel_value(&layer, c, t)
+                        }
+                    })
                     .collect();
                 let vertex_values = mesh
                     .vertex_electrode

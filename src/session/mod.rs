@@ -54,6 +54,8 @@ pub struct Session {
     /// (electrode state key, GPU key, values) per (recording, surface).
     cortex_values: HashMap<(LayerId, LayerId), (u64, u64, Arc<Vec<f32>>)>,
     cluster_masks: volumes::ClusterMasks,
+    /// The last average reference computed (shared by the rows of a frame).
+    average_cache: std::sync::Mutex<Option<(recordings::AverageKey, Arc<Vec<f64>>)>>,
     /// Bumped whenever loaded data changes (not the Scene's settings): with the Scene, it tells
     /// a view whether its last picture is still right.
     generation: u64,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::{Session, next_key};
 use crate::dsp::pyramid::Pyramid;
+use crate::formats::montage::site_name;
 use crate::model::{
     ChannelKind, Colormap, ElectrodeValue, LayerId, Recording, RecordingLayer, Reference, Source,
     Theme,
@@ -37,7 +38,7 @@ impl RecordingData {
         let reported = std::sync::Mutex::new(0.0f32);
         let result = crate::dsp::build_channel_pyramids(
             &n_samples,
-            crate::dsp::DEFAULT_BLOCK,
+            pyramid_block(n_samples.iter().sum()),
             |c, start, buf| {
                 rec.read(c, start, buf)?;
                 let fraction = done.load(Ordering::Relaxed) as f32 / total;
@@ -53,6 +54,116 @@ impl RecordingData {
         );
         result.map_err(|e| format!("{}: {e}", rec.name))
     }
+
+    /// [`RecordingData::build_pyramids`], through an on-disk cache for recordings read from
+    /// `file`: reopening a long recording finds its overview at once. The cache is keyed by the
+    /// file's path, size and modification time; a stale or damaged cache is rebuilt.
+    pub fn load_or_build_pyramids(
+        &self,
+        file: Option<&std::path::Path>,
+        progress: &(dyn Fn(f32) + Sync),
+    ) -> Result<Vec<Pyramid>, String> {
+        let cache = file.and_then(pyramid_cache_path);
+        if let Some(path) = &cache
+            && let Ok(bytes) = std::fs::read(path)
+            && let Some(pyramids) = self.pyramids_from_cache(&bytes)
+        {
+            return Ok(pyramids);
+        }
+        let pyramids = self.build_pyramids(progress)?;
+        if let Some(path) = cache {
+            // A cache that cannot be written only costs the next open a rebuild.
+            let _ = write_pyramid_cache(&path, &pyramids);
+        }
+        Ok(pyramids)
+    }
+
+    /// The pyramids in a cache file, if they fit this recording's channels.
+    fn pyramids_from_cache(&self, bytes: &[u8]) -> Option<Vec<Pyramid>> {
+        let rest = bytes.strip_prefix(PYRAMID_CACHE_MAGIC)?;
+        let count = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let channels = &self.recording.channels;
+        if count != channels.len() {
+            return None;
+        }
+        let block = pyramid_block(channels.iter().map(|c| c.n_samples).sum());
+        let mut at = 4;
+        let mut pyramids = Vec::with_capacity(count);
+        for channel in channels {
+            let len = u64::from_le_bytes(rest.get(at..at + 8)?.try_into().ok()?) as usize;
+            at += 8;
+            let pyramid = Pyramid::from_bytes(rest.get(at..at.checked_add(len)?)?).ok()?;
+            at += len;
+            if pyramid.n_samples() != channel.n_samples || pyramid.block() != block {
+                return None;
+            }
+            pyramids.push(pyramid);
+        }
+        (at == rest.len()).then_some(pyramids)
+    }
+}
+
+const PYRAMID_CACHE_MAGIC: &[u8; 8] = b"GLIAPYRS";
+
+/// Total overview entries (min, max pairs of `f32`) a recording's pyramids may hold: 16 M, so
+/// 128 MB whatever the recording's size.
+const PYRAMID_BUDGET_ENTRIES: u64 = 16 << 20;
+
+/// Samples per level-0 block for a recording of `total_samples` (all channels): 16, or more
+/// for very long recordings so that the pyramids stay within [`PYRAMID_BUDGET_ENTRIES`]
+/// (a pyramid holds about two entries per block).
+pub fn pyramid_block(total_samples: u64) -> usize {
+    let needed = (2 * total_samples).div_ceil(PYRAMID_BUDGET_ENTRIES).max(1);
+    (needed.next_power_of_two() as usize).max(crate::dsp::DEFAULT_BLOCK)
+}
+
+/// Where the overview of `file` is cached: `$GLIA_CACHE_DIR`, else `$XDG_CACHE_HOME/glia`, else
+/// `~/.cache/glia`, under `pyramids/`, named by a hash of the file's path, size and time.
+pub fn pyramid_cache_path(file: &std::path::Path) -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let meta = std::fs::metadata(file).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    let path = std::fs::canonicalize(file).ok()?;
+    let dir = if let Some(dir) = std::env::var_os("GLIA_CACHE_DIR") {
+        PathBuf::from(dir)
+    } else if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        PathBuf::from(dir).join("glia")
+    } else {
+        PathBuf::from(std::env::var_os("HOME")?)
+            .join(".cache")
+            .join("glia")
+    };
+    // FNV-1a: stable across runs and builds (std's hasher is not).
+    let key = format!("{}|{}|{modified}", path.display(), meta.len());
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    Some(dir.join("pyramids").join(format!("{hash:016x}.pyr")))
+}
+
+fn write_pyramid_cache(path: &std::path::Path, pyramids: &[Pyramid]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        f.write_all(PYRAMID_CACHE_MAGIC)?;
+        f.write_all(&(pyramids.len() as u32).to_le_bytes())?;
+        for p in pyramids {
+            let bytes = p.to_bytes();
+            f.write_all(&(bytes.len() as u64).to_le_bytes())?;
+            f.write_all(&bytes)?;
+        }
+        f.flush()?;
+    }
+    std::fs::rename(&tmp, path)
 }
 
 /// Samples per channel up to which a window is drawn from raw samples (filtered and
@@ -62,6 +173,15 @@ pub const RAW_WINDOW_SAMPLES: u64 = 400_000;
 /// Samples per pixel column above which an as-recorded window is drawn from the overview
 /// pyramid rather than from samples (the picture is the same: per-column min and max).
 pub const OVERVIEW_SAMPLES_PER_PIXEL: f64 = 32.0;
+
+/// What an average reference was computed for.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct AverageKey {
+    data: u64,
+    members: Vec<usize>,
+    from: u64,
+    total: usize,
+}
 
 /// One row of the trace browser.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,10 +293,18 @@ impl Session {
             return Vec::new();
         };
         let channels = &data.recording.channels;
+        // Pairs name sites ("Fp1", "T3"); clinical files label channels "EEG FP1-REF".
+        let same_site = |a: &str, b: &str| {
+            let (a, b) = (site_name(a), site_name(b));
+            a.eq_ignore_ascii_case(b)
+                || crate::formats::montage::standard_position(a)
+                    .is_some_and(|p| crate::formats::montage::standard_position(b) == Some(p))
+        };
         let index = |name: &str| {
             channels
                 .iter()
                 .position(|c| c.name.eq_ignore_ascii_case(name))
+                .or_else(|| channels.iter().position(|c| same_site(&c.name, name)))
         };
         let is_bad = |i: usize| {
             channels[i].bad
@@ -241,6 +369,58 @@ impl Session {
             .collect()
     }
 
+    /// The average reference for a channel over samples `from .. from + total`: the mean of
+    /// the good channels of its kind and sample rate (as MNE averages one channel type). Every
+    /// row of a frame shares it, so it is computed once and kept until asked for another
+    /// stretch.
+    fn average_signal(
+        &self,
+        layer: &RecordingLayer,
+        channel: usize,
+        from: u64,
+        total: usize,
+    ) -> Result<Option<Arc<Vec<f64>>>, String> {
+        let Some(data) = self.recordings.get(&layer.id) else {
+            return Ok(None);
+        };
+        let rec = &data.recording;
+        let (kind, fs) = (
+            rec.channels[channel].kind,
+            rec.channels[channel].sample_rate_hz,
+        );
+        let members: Vec<usize> = self
+            .average_reference_channels(layer)
+            .into_iter()
+            .filter(|&c| rec.channels[c].kind == kind && rec.channels[c].sample_rate_hz == fs)
+            .collect();
+        if members.is_empty() {
+            return Ok(None);
+        }
+        let key = AverageKey {
+            data: data.key,
+            members: members.clone(),
+            from,
+            total,
+        };
+        let mut cache = self.average_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, mean)) = cache.as_ref()
+            && *k == key
+        {
+            return Ok(Some(mean.clone()));
+        }
+        let mut sum = vec![0.0; total];
+        let mut y = vec![0.0; total];
+        for &c in &members {
+            rec.read(c, from, &mut y)?;
+            sum.iter_mut().zip(&y).for_each(|(s, v)| *s += v);
+        }
+        let k = members.len() as f64;
+        sum.iter_mut().for_each(|s| *s /= k);
+        let mean = Arc::new(sum);
+        *cache = Some((key, mean.clone()));
+        Ok(Some(mean))
+    }
+
     /// A stretch of a row's signal as the browser shows it (referenced and filtered), in the
     /// channel's unit, from sample `start` of its channel, `n` samples. Filters are applied
     /// over a margin on either side so that the stretch is what a filter over the whole
@@ -293,20 +473,9 @@ impl Session {
             x.iter_mut().zip(&y).for_each(|(a, b)| *a -= b);
         } else if layer.reference == Reference::Average
             && rec.channels[row.channel].kind.is_neural()
+            && let Some(mean) = self.average_signal(layer, row.channel, from, total)?
         {
-            let members = self.average_reference_channels(layer);
-            let same_rate = |c: &usize| rec.channels[*c].sample_rate_hz == fs;
-            let members: Vec<usize> = members.into_iter().filter(same_rate).collect();
-            if !members.is_empty() {
-                let mut sum = vec![0.0; total];
-                let mut y = vec![0.0; total];
-                for &c in &members {
-                    rec.read(c, from, &mut y)?;
-                    sum.iter_mut().zip(&y).for_each(|(s, v)| *s += v);
-                }
-                let k = members.len() as f64;
-                x.iter_mut().zip(&sum).for_each(|(a, s)| *a -= s / k);
-            }
+            x.iter_mut().zip(mean.iter()).for_each(|(a, m)| *a -= m);
         }
         if layer.filter.is_active() {
             // Only the recorded part: a stretch asked for past the end keeps NaN there.
@@ -332,6 +501,17 @@ impl Session {
         };
         let rec = &data.recording;
         let mut rows = self.trace_rows(layer);
+        if rows.is_empty() {
+            return TraceScreen {
+                note: Some(match layer.reference {
+                    Reference::Bipolar { .. } => {
+                        "No pair of the bipolar montage names channels of this recording".into()
+                    }
+                    _ => "Every channel is hidden".into(),
+                }),
+                ..Default::default()
+            };
+        }
         let shown = layer.rows.max(1);
         let first = layer.first_row.min(rows.len().saturating_sub(1));
         let row_height = size[1] as f32 / shown as f32;
@@ -613,6 +793,7 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
     } else {
         rec.name.clone()
     };
+    let scale = auto_scale(rec);
     RecordingLayer {
         id,
         name,
@@ -620,8 +801,8 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
         visible: true,
         hidden: Vec::new(),
         bad: Vec::new(),
-        scale: auto_scale(rec),
-        gains: Vec::new(),
+        scale,
+        gains: auto_gains(rec, scale),
         reference: Reference::AsRecorded,
         filter: Default::default(),
         group_by_kind: false,
@@ -637,42 +818,76 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
     }
 }
 
-/// A row spacing (µV for voltages) at which a typical channel fills its row: the median over
-/// channels of the 2–98 % range of their first ten seconds, rounded up to 1, 2 or 5 × 10ⁿ.
-pub fn auto_scale(rec: &Recording) -> f32 {
-    let mut ranges: Vec<f64> = rec
-        .channels
+/// The 2–98 % range of a channel's first ten seconds in display units (µV for voltages).
+fn display_range(rec: &Recording, channel: usize) -> Option<f64> {
+    let c = &rec.channels[channel];
+    let n = ((10.0 * c.sample_rate_hz) as u64)
+        .min(c.n_samples)
+        .min(100_000) as usize;
+    let mut x = vec![0.0; n];
+    rec.read(channel, 0, &mut x).ok()?;
+    let mut x: Vec<f64> = x.into_iter().filter(|v| v.is_finite()).collect();
+    if x.len() < 2 {
+        return None;
+    }
+    x.sort_by(f64::total_cmp);
+    let q = |p: f64| x[((x.len() - 1) as f64 * p) as usize];
+    let per_unit = if c.unit == "V" { 1e6 } else { 1.0 };
+    let r = (q(0.98) - q(0.02)) * per_unit;
+    (r > 0.0).then_some(r)
+}
+
+/// `x` rounded up to 1, 2 or 5 × 10ⁿ.
+fn nice_ceil(x: f64) -> f64 {
+    let power = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind != ChannelKind::Trig)
+        .map(|m| m * power)
+        .find(|s| *s >= x)
+        .unwrap_or(x)
+}
+
+/// A row spacing (µV for voltages) at which a typical brain channel fills its row: the median
+/// over EEG/iEEG channels (all channels when there are none) of the 2–98 % range of their first
+/// ten seconds, rounded up to 1, 2 or 5 × 10ⁿ.
+pub fn auto_scale(rec: &Recording) -> f32 {
+    let neural: Vec<usize> = (0..rec.channels.len())
+        .filter(|&i| rec.channels[i].kind.is_neural())
+        .collect();
+    let candidates = if neural.is_empty() {
+        (0..rec.channels.len()).collect()
+    } else {
+        neural
+    };
+    let mut ranges: Vec<f64> = candidates
+        .into_iter()
+        .filter(|&i| rec.channels[i].kind != ChannelKind::Trig)
         .take(64)
-        .filter_map(|(i, c)| {
-            let n = ((10.0 * c.sample_rate_hz) as u64)
-                .min(c.n_samples)
-                .min(100_000) as usize;
-            let mut x = vec![0.0; n];
-            rec.read(i, 0, &mut x).ok()?;
-            let mut x: Vec<f64> = x.into_iter().filter(|v| v.is_finite()).collect();
-            if x.len() < 2 {
-                return None;
-            }
-            x.sort_by(f64::total_cmp);
-            let q = |p: f64| x[((x.len() - 1) as f64 * p) as usize];
-            let per_unit = if c.unit == "V" { 1e6 } else { 1.0 };
-            let r = (q(0.98) - q(0.02)) * per_unit;
-            (r > 0.0).then_some(r)
-        })
+        .filter_map(|i| display_range(rec, i))
         .collect();
     if ranges.is_empty() {
         return 100.0;
     }
     ranges.sort_by(f64::total_cmp);
-    let median = ranges[ranges.len() / 2];
-    let power = 10f64.powf(median.log10().floor());
-    let nice = [1.0, 2.0, 5.0, 10.0]
+    nice_ceil(ranges[ranges.len() / 2]) as f32
+}
+
+/// Gains for the channels that are not EEG/iEEG (EOG, ECG, EMG, triggers, sensors in other
+/// units) so that each fills its row at the layer's scale, as MNE scales each channel type
+/// apart: ECG in millivolts would otherwise cross every row.
+pub fn auto_gains(rec: &Recording, scale: f32) -> Vec<(String, f32)> {
+    if !rec.channels.iter().any(|c| c.kind.is_neural()) {
+        return Vec::new();
+    }
+    rec.channels
         .iter()
-        .map(|m| m * power)
-        .find(|s| *s >= median)
-        .unwrap_or(median);
-    nice as f32
+        .enumerate()
+        .filter(|(_, c)| !c.kind.is_neural())
+        .take(64)
+        .filter_map(|(i, c)| {
+            let range = nice_ceil(display_range(rec, i)?);
+            Some((c.name.clone(), (f64::from(scale) / range) as f32))
+        })
+        .filter(|(_, g)| (*g - 1.0).abs() > 1e-3)
+        .collect()
 }

@@ -449,21 +449,29 @@ impl AppState {
 
     /// Builds the overview pyramids of recordings that have none, in the background.
     fn request_pyramids(&mut self) {
-        let wanted: Vec<(LayerId, std::sync::Arc<crate::session::RecordingData>)> = self
+        type Wanted = (
+            LayerId,
+            std::sync::Arc<crate::session::RecordingData>,
+            Option<PathBuf>,
+        );
+        let wanted: Vec<Wanted> = self
             .session
             .scene
             .recordings
             .iter()
             .filter(|r| self.session.pyramids(r.id).is_none())
-            .filter_map(|r| Some((r.id, self.session.recording_data(r.id)?.clone())))
-            .filter(|(id, d)| !self.pyramids_in_flight.contains(&(*id, d.key)))
+            .filter_map(|r| {
+                let data = self.session.recording_data(r.id)?.clone();
+                Some((r.id, data, r.source.path().map(Path::to_path_buf)))
+            })
+            .filter(|(id, d, _)| !self.pyramids_in_flight.contains(&(*id, d.key)))
             .collect();
-        for (id, data) in wanted {
+        for (id, data, file) in wanted {
             self.pyramids_in_flight.push((id, data.key));
             let key = data.key;
             self.jobs
                 .spawn(&self.ctx, "Building the overview", move |progress| {
-                    let result = data.build_pyramids(progress);
+                    let result = data.load_or_build_pyramids(file.as_deref(), progress);
                     JobOutput::Pyramids { id, key, result }
                 });
         }

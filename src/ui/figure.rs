@@ -372,14 +372,21 @@ pub fn render_traces(
     let n = (layer.view_secs
         * session
             .recording_data(layer.id)
-            .and_then(|d| d.recording.channels.first().map(|c| c.sample_rate_hz))
+            .map(|d| {
+                d.recording
+                    .channels
+                    .iter()
+                    .map(|c| c.sample_rate_hz)
+                    .fold(0.0, f64::max)
+            })
             .unwrap_or(0.0)) as u64;
     if n > crate::session::RAW_WINDOW_SAMPLES && session.pyramids(layer.id).is_none() {
         let data = session
             .recording_data(layer.id)
             .cloned()
             .ok_or("no recording")?;
-        let pyramids = data.build_pyramids(&|_| {})?;
+        let file = layer.source.path().map(std::path::Path::to_path_buf);
+        let pyramids = data.load_or_build_pyramids(file.as_deref(), &|_| {})?;
         session.set_pyramids(layer.id, data.key, pyramids);
     }
     let pixels = [

@@ -3,7 +3,8 @@
 //!
 //! Drag to move through time; Ctrl+scroll (or pinch) zooms time about the pointer, scroll moves
 //! through channels, Shift+scroll scales amplitude; ←/→ page, ↑/↓ channel, +/− amplitude.
-//! Click sets the time cursor; click a label to select its channel, right-click to mark it bad.
+//! Click sets the time cursor; click a label to select its channel; right-click a label for its
+//! menu (bad mark, gain, hide).
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Vec2};
 
@@ -27,6 +28,8 @@ pub struct TraceViewState {
     screen: TraceScreen,
     /// Vertical scrolling not yet turned into whole rows (smooth scrolling comes in slices).
     scroll_rows: f32,
+    /// The row whose label was right-clicked (its menu).
+    menu_row: Option<usize>,
 }
 
 /// What the picture depends on: the layer, the view size, the recording's data and whether its
@@ -361,43 +364,104 @@ fn handle_input(
     layer.first_row = layer.first_row.min(n_rows.saturating_sub(1));
 }
 
+/// Labels: a click selects the row (its spectra, its highlight); a right-click opens the
+/// row's menu: bad mark, gain, hide.
 fn handle_gutter(response: &egui::Response, state: &mut AppState, id: LayerId, gutter: Rect) {
-    let Some(pos) = response.interact_pointer_pos() else {
-        return;
-    };
-    let Some(layer) = state.session.scene.recording(id).cloned() else {
-        return;
-    };
-    let shown = fitted_rows(&layer, gutter.height());
-    let row_height = gutter.height() / shown.max(1) as f32;
-    let index = layer.first_row + ((pos.y - gutter.min.y) / row_height).floor().max(0.0) as usize;
-    let rows = state.session.trace_rows(&layer);
-    let Some(row) = rows.get(index) else { return };
-    if response.clicked() {
-        state.trace_view.selected_row = Some(index);
-    }
-    if response.secondary_clicked() {
-        // Toggle the user's bad mark on the row's channel(s).
-        let names: Vec<String> = [Some(row.channel), row.minus]
-            .into_iter()
-            .flatten()
-            .filter_map(|c| {
-                state
-                    .session
-                    .recording_data(id)
-                    .map(|d| d.recording.channels[c].name.clone())
-            })
-            .collect();
-        if let Some(layer) = state.session.scene.recording_mut(id) {
-            for name in names {
-                if let Some(i) = layer.bad.iter().position(|b| b.eq_ignore_ascii_case(&name)) {
-                    layer.bad.remove(i);
-                } else {
-                    layer.bad.push(name);
-                }
+    if let Some(pos) = response.interact_pointer_pos()
+        && let Some(layer) = state.session.scene.recording(id).cloned()
+    {
+        let shown = fitted_rows(&layer, gutter.height());
+        let row_height = gutter.height() / shown.max(1) as f32;
+        let index =
+            layer.first_row + ((pos.y - gutter.min.y) / row_height).floor().max(0.0) as usize;
+        if index < state.session.trace_rows(&layer).len() {
+            if response.clicked() {
+                state.trace_view.selected_row = Some(index);
+            }
+            if response.secondary_clicked() {
+                state.trace_view.menu_row = Some(index);
             }
         }
     }
+    let Some(index) = state.trace_view.menu_row else {
+        return;
+    };
+    response.context_menu(|ui| {
+        let Some(layer) = state.session.scene.recording(id).cloned() else {
+            return;
+        };
+        let rows = state.session.trace_rows(&layer);
+        let Some(row) = rows.get(index) else { return };
+        let Some(data) = state.session.recording_data(id).cloned() else {
+            return;
+        };
+        let names: Vec<String> = [Some(row.channel), row.minus]
+            .into_iter()
+            .flatten()
+            .map(|c| data.recording.channels[c].name.clone())
+            .collect();
+        let channel = data.recording.channels[row.channel].name.clone();
+        ui.label(egui::RichText::new(&row.label).strong());
+        let Some(layer) = state.session.scene.recording_mut(id) else {
+            return;
+        };
+        let is_bad =
+            |layer: &RecordingLayer, n: &str| layer.bad.iter().any(|b| b.eq_ignore_ascii_case(n));
+        let marked = names.iter().all(|n| is_bad(layer, n));
+        if ui
+            .button(if marked { "Unmark bad" } else { "Mark bad" })
+            .clicked()
+        {
+            for name in &names {
+                layer.bad.retain(|b| !b.eq_ignore_ascii_case(name));
+                if !marked {
+                    layer.bad.push(name.clone());
+                }
+            }
+            ui.close();
+        }
+        let gain = layer
+            .gains
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&channel))
+            .map_or(1.0, |(_, g)| *g);
+        let set_gain = |layer: &mut RecordingLayer, g: f32| {
+            layer
+                .gains
+                .retain(|(n, _)| !n.eq_ignore_ascii_case(&channel));
+            if (g - 1.0).abs() > 1e-6 {
+                layer.gains.push((channel.clone(), g));
+            }
+        };
+        ui.horizontal(|ui| {
+            ui.label(format!("Gain ×{gain:.3}"));
+            if ui.small_button("×2").clicked() {
+                set_gain(layer, gain * 2.0);
+            }
+            if ui.small_button("÷2").clicked() {
+                set_gain(layer, gain / 2.0);
+            }
+            if ui
+                .small_button("1")
+                .on_hover_text("Reset the gain")
+                .clicked()
+            {
+                set_gain(layer, 1.0);
+            }
+        });
+        if row.minus.is_none() && ui.button("Hide channel").clicked() {
+            layer.hidden.push(channel.clone());
+            ui.close();
+        }
+        if !layer.hidden.is_empty()
+            && ui
+                .button(format!("Show {} hidden", layer.hidden.len()))
+                .clicked()
+        {
+            layer.hidden.clear();
+            ui.close();
+        }
+    });
 }
 
 /// Where the traces, labels and time axis go in a browser of `full` points.
@@ -516,11 +580,8 @@ fn paint_time_axis(painter: &egui::Painter, axis: Rect, layer: &RecordingLayer, 
             [Pos2::new(x, axis.min.y), Pos2::new(x, axis.min.y + 4.0)],
             Stroke::new(1.0, text),
         );
-        let label = if step >= 1.0 {
-            format!("{t:.0} s")
-        } else {
-            format!("{t:.2} s")
-        };
+        let decimals = (-step.log10()).ceil().max(0.0) as usize;
+        let label = time_label(t, decimals);
         painter.text(
             Pos2::new(x + 2.0, axis.min.y + 4.0),
             Align2::LEFT_TOP,
@@ -529,6 +590,28 @@ fn paint_time_axis(painter: &egui::Painter, axis: Rect, layer: &RecordingLayer, 
             text.gamma_multiply(0.8),
         );
         t += step;
+    }
+}
+
+/// `12.5 s` below a minute, `4:05.0` below an hour, `1:02:03` beyond (as EDFbrowser shows
+/// time), with `decimals` digits of seconds.
+pub fn time_label(t: f64, decimals: usize) -> String {
+    // Round once, so that 59.99 with 1 decimal gives 1:00.0, not 0:60.0.
+    let scale = 10f64.powi(decimals as i32);
+    let t = (t * scale).round() / scale;
+    let width = if decimals > 0 { decimals + 3 } else { 2 };
+    if t.abs() < 60.0 {
+        format!("{t:.decimals$} s")
+    } else if t < 3600.0 {
+        let m = (t / 60.0).floor();
+        format!("{m:.0}:{:0width$.decimals$}", t - 60.0 * m)
+    } else {
+        let h = (t / 3600.0).floor();
+        let m = ((t - 3600.0 * h) / 60.0).floor();
+        format!(
+            "{h:.0}:{m:02.0}:{:0width$.decimals$}",
+            t - 3600.0 * h - 60.0 * m
+        )
     }
 }
 
