@@ -15,6 +15,8 @@ fn harness(files: Vec<PathBuf>) -> Harness<'static, GliaApp> {
     // SAFETY of the environment: tests must not write the user's recent-files list.
     let config = std::env::temp_dir().join(format!("glia-ui-test-{}", std::process::id()));
     unsafe { std::env::set_var("GLIA_CONFIG_DIR", &config) };
+    // Nor the user's cache of recording overviews.
+    unsafe { std::env::set_var("GLIA_CACHE_DIR", config.join("cache")) };
     Harness::builder()
         .with_size(egui::vec2(1100.0, 720.0))
         .wgpu()
@@ -228,4 +230,71 @@ fn a_click_in_a_slice_moves_the_crosshair_everywhere() {
     assert_eq!(before.z, after.z, "an axial click keeps the slice");
     let readout = harness.state().state.session.volume_readout(after);
     assert_eq!(readout.len(), 2);
+}
+
+#[test]
+fn a_recording_opens_in_the_trace_browser_and_filters_redraw_it() {
+    let mut harness = harness(vec![data("recordings/test_generator.edf")]);
+    wait_for_jobs(&mut harness);
+    {
+        let state = &harness.state().state;
+        assert!(state.errors.is_empty(), "{:?}", state.errors);
+        assert_eq!(state.session.scene.recordings.len(), 1);
+        let id = state.session.scene.recordings[0].id;
+        // The overview was built in the background.
+        assert!(state.session.pyramids(id).is_some());
+    }
+    harness.get_by_label("Traces");
+    let before = harness.render().unwrap();
+    harness.get_by_label("Low-pass").click();
+    harness.run_steps(3);
+    let filter = harness.state().state.session.scene.recordings[0].filter;
+    assert_eq!(filter.lowpass_hz, Some(40.0));
+    let after = harness.render().unwrap();
+    if std::env::var_os("GLIA_DEBUG_UI").is_some() {
+        before.save("/tmp/ui_traces_before.png").unwrap();
+        after.save("/tmp/ui_traces_after.png").unwrap();
+    }
+    // The 50 Hz sine and the noise lose their high frequencies.
+    assert!(
+        differing_fraction(&before, &after) > 0.005,
+        "the low-pass did not change the traces"
+    );
+    harness.snapshot("ui_traces_lowpass");
+
+    // The spectra of the same window, computed in the background.
+    harness.get_by_label("Spectra").click();
+    for _ in 0..500 {
+        harness.run_steps(2);
+        if harness.state().state.spectra.is_ready() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(harness.state().state.spectra.is_ready(), "no spectra");
+    harness.run_steps(3);
+    if std::env::var_os("GLIA_DEBUG_UI").is_some() {
+        harness
+            .render()
+            .unwrap()
+            .save("/tmp/ui_spectra.png")
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_truncated_recording_gives_an_error_and_keeps_the_open_one() {
+    let mut harness = harness(vec![data("recordings/test_generator.edf")]);
+    wait_for_jobs(&mut harness);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("cut.edf");
+    let bytes = std::fs::read(data("recordings/test_generator.edf")).unwrap();
+    // Header only, and half of it.
+    std::fs::write(&bad, &bytes[..1000]).unwrap();
+    harness.state_mut().state.open_paths(vec![bad]);
+    wait_for_jobs(&mut harness);
+    let state = &harness.state().state;
+    assert_eq!(state.session.scene.recordings.len(), 1);
+    assert_eq!(state.errors.len(), 1, "{:?}", state.errors);
+    assert!(state.errors[0].contains("cut.edf"), "{}", state.errors[0]);
 }

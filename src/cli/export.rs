@@ -89,7 +89,7 @@ pub fn run(args: &ExportArgs) -> Result<(), CliError> {
         .as_deref()
         .map(parse_band)
         .transpose()
-        .map_err(CliError::input)?;
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
     layer.filter = DisplayFilter {
         highpass_hz: band.map(|b| b.0),
         lowpass_hz: band.map(|b| b.1),

@@ -209,7 +209,10 @@ impl GliaApp {
             ensure_slice_panes(&mut self.tree);
         }
         if !state.session.scene.recordings.is_empty() {
-            ensure_trace_panes(&mut self.tree);
+            // A recording alone: the traces take most of the window.
+            let scene = &state.session.scene;
+            let alone = scene.surfaces.is_empty() && scene.volumes.is_empty();
+            ensure_trace_panes(&mut self.tree, alone);
         }
         egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));
         egui::Panel::bottom("status").show(ui, |ui| status_bar_ui(ui, state));
@@ -297,7 +300,7 @@ fn ensure_slice_panes(tree: &mut egui_tiles::Tree<Pane>) {
 }
 
 /// Adds the trace browser (with the spectra as a second tab) under the other views, once.
-fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>) {
+fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>, traces_first: bool) {
     let present = tree
         .tiles
         .iter()
@@ -313,8 +316,9 @@ fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>) {
         if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(linear))) =
             tree.tiles.get_mut(column)
         {
-            linear.shares.set_share(root, 1.5);
-            linear.shares.set_share(tabs, 1.0);
+            let (top, bottom) = if traces_first { (1.0, 2.5) } else { (1.5, 1.0) };
+            linear.shares.set_share(root, top);
+            linear.shares.set_share(tabs, bottom);
         }
         tree.root = Some(column);
     }

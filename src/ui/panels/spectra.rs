@@ -46,6 +46,13 @@ impl Default for SpectraState {
     }
 }
 
+impl SpectraState {
+    /// Whether spectra are shown and none is being computed.
+    pub fn is_ready(&self) -> bool {
+        self.pending.is_none() && self.result.as_ref().is_some_and(|(_, r)| r.is_ok())
+    }
+}
+
 /// Spectra of one window of a recording.
 pub struct Spectra {
     /// Row labels and their PSDs (V²/Hz for voltages), on `freqs`.
@@ -411,13 +418,15 @@ fn draw_psd(painter: &egui::Painter, rect: Rect, s: &Spectra, max_hz: f64, text:
     if !(lo < hi) {
         return;
     }
+    // 90 dB of range: what lies far below (filtered-out bands, flat channels) is clipped.
+    let lo = lo.max(hi - 90.0);
     let x_of = |f: f64| inner.min.x + (f / max_hz) as f32 * inner.width();
     let y_of = |v: f64| inner.max.y - ((v - lo) / (hi - lo)) as f32 * inner.height();
     for (label, p) in &s.psd {
         let highlighted = *label == s.label;
         let points: Vec<Pos2> = shown[1..]
             .iter()
-            .map(|&i| Pos2::new(x_of(s.freqs[i]), y_of(db(p[i]))))
+            .map(|&i| Pos2::new(x_of(s.freqs[i]), y_of(db(p[i]).max(lo))))
             .collect();
         let stroke = if highlighted {
             Stroke::new(2.0, Color32::from_rgb(40, 170, 255))
@@ -577,6 +586,7 @@ fn draw_band_power(
     if !(lo < hi) {
         return;
     }
+    let lo = lo.max(hi - 60.0);
     let (t0, t1) = (sg.times_secs[0], sg.times_secs[sg.times_secs.len() - 1]);
     let x_of = |t: f64| inner.min.x + ((t - t0) / (t1 - t0)) as f32 * inner.width();
     let y_of = |v: f64| inner.max.y - ((v - lo) / (hi - lo)) as f32 * inner.height();
@@ -586,7 +596,7 @@ fn draw_band_power(
         let points: Vec<Pos2> = powers
             .iter()
             .zip(&sg.times_secs)
-            .map(|(&p, &t)| Pos2::new(x_of(t), y_of(db(p))))
+            .map(|(&p, &t)| Pos2::new(x_of(t), y_of(db(p).max(lo))))
             .collect();
         painter.add(Shape::line(points, Stroke::new(1.5, color)));
         if let Some(band) = bands.get(b) {
