@@ -193,6 +193,7 @@ pub fn scene() -> Scene {
                 layer.rows = 64;
                 layer.view_secs = 5.0;
                 layer.scale = 60.0;
+                layer.range = [-15.0, 15.0];
                 layer
             })
             .into_iter()
