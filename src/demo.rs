@@ -331,7 +331,7 @@ pub fn recording(name: &str) -> Result<crate::model::Recording, String> {
         annotations.push(Annotation {
             onset_secs: t,
             duration_secs: EYES_BLOCK_SECS,
-            text: if (t / EYES_BLOCK_SECS) as u64 % 2 == 0 {
+            text: if ((t / EYES_BLOCK_SECS) as u64).is_multiple_of(2) {
                 "eyes closed"
             } else {
                 "eyes open"
@@ -432,7 +432,7 @@ impl SimulatedEeg {
 
     fn sample(&self, channel: usize, t: f64) -> f64 {
         use std::f64::consts::TAU;
-        let eyes_closed = (t / EYES_BLOCK_SECS) as u64 % 2 == 0;
+        let eyes_closed = ((t / EYES_BLOCK_SECS) as u64).is_multiple_of(2);
         // Alpha waxes and wanes; strong with eyes closed.
         let envelope = 0.6 + 0.4 * (TAU * 0.23 * t).sin();
         let alpha_gain = if eyes_closed { 22e-6 } else { 5e-6 };

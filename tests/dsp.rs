@@ -165,6 +165,7 @@ const PROBES: [usize; 6] = [0, 1, 10, 500, 1000, 1999];
 // Filter design
 
 #[test]
+#[allow(clippy::type_complexity)]
 fn butter_matches_scipy() {
     let cases: [(&str, Result<Vec<Sos>, DspError>, &[Sos]); 8] = [
         (

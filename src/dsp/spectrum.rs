@@ -202,6 +202,7 @@ struct Plan {
 }
 
 impl Plan {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         len: usize,
         fs: f64,
@@ -294,7 +295,7 @@ impl Plan {
         let last = out.len() - 1;
         for (k, (o, c)) in out.iter_mut().zip(&s.output).enumerate() {
             let p = (c.re * c.re + c.im * c.im) * self.scale;
-            let paired = k != 0 && !(k == last && self.nfft % 2 == 0);
+            let paired = k != 0 && !(k == last && self.nfft.is_multiple_of(2));
             *o = if paired { 2.0 * p } else { p };
         }
         Ok(())
@@ -418,7 +419,7 @@ pub fn band_power(freqs: &[f64], psd: &[f64], lo_hz: f64, hi_hz: f64) -> Result<
             psd.len()
         )));
     }
-    if !(lo_hz <= hi_hz) {
+    if lo_hz.is_nan() || hi_hz.is_nan() || lo_hz > hi_hz {
         return Err(DspError::InvalidParameter(format!(
             "band {lo_hz}–{hi_hz} Hz: the low edge must not exceed the high edge"
         )));

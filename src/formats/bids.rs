@@ -55,9 +55,12 @@ pub fn apply_sidecars(
     Ok(used)
 }
 
+/// A BIDS file's folder, name prefix and entities (see [`bids_name`]).
+type BidsName = (PathBuf, String, Vec<(String, String)>);
+
 /// The folder, the name prefix up to the data-type suffix (`sub-01_task-x_`), and the
 /// key-value entities of a BIDS file name.
-fn bids_name(path: &Path) -> Option<(PathBuf, String, Vec<(String, String)>)> {
+fn bids_name(path: &Path) -> Option<BidsName> {
     let name = path.file_name()?.to_str()?;
     if !name.starts_with("sub-") {
         return None;

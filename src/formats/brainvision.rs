@@ -261,23 +261,22 @@ pub fn read_recording(path: &Path) -> Result<Recording, FormatError> {
         .len();
     let frame = (binary.bytes() * n_channels) as u64;
     let mut n_samples = data_len / frame;
-    if vectorized {
-        if let Some(points) = ini
+    if vectorized
+        && let Some(points) = ini
             .get(common, "datapoints")
             .and_then(|p| p.parse::<u64>().ok())
             .filter(|&p| p > 0)
-        {
-            if points > n_samples {
-                return Err(FormatError::invalid(
-                    &data_path,
-                    format!(
-                        "holds {data_len} bytes, fewer than the {points} points × {n_channels} \
+    {
+        if points > n_samples {
+            return Err(FormatError::invalid(
+                &data_path,
+                format!(
+                    "holds {data_len} bytes, fewer than the {points} points × {n_channels} \
                          channels the header promises (truncated?)"
-                    ),
-                ));
-            }
-            n_samples = points;
+                ),
+            ));
         }
+        n_samples = points;
     }
     if n_samples == 0 {
         return Err(FormatError::invalid(

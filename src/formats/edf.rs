@@ -435,7 +435,7 @@ fn parse_tal_signal(
         // The last field is what follows the final \x14: empty in a well-formed TAL.
         let texts: Vec<&[u8]> = fields.collect();
         let texts = match texts.split_last() {
-            Some((last, rest)) if last.is_empty() => rest,
+            Some((&[], rest)) => rest,
             _ => &texts[..],
         };
         let mut texts = texts.iter();
@@ -473,7 +473,7 @@ fn parse_ticks(s: &str) -> Option<i64> {
     if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         // Exponents and other oddities: through a float.
         let v: f64 = s.replace(',', ".").parse().ok()?;
-        return (v.is_finite() && v >= 0.0 && v < 1e11).then(|| (v * 1e7).round() as i64);
+        return (v.is_finite() && (0.0..1e11).contains(&v)).then(|| (v * 1e7).round() as i64);
     }
     let mut ticks: i64 = 0;
     for b in int.bytes() {

@@ -45,7 +45,7 @@ impl TraceStrip {
 
     /// Whether any column has a trace.
     pub fn is_empty(&self) -> bool {
-        self.spans.iter().all(|s| !(s[0] <= s[1]))
+        !self.spans.iter().any(|s| s[0] <= s[1])
     }
 }
 

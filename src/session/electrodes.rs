@@ -234,10 +234,12 @@ impl Session {
             let Some(data) = self.recordings.get(&layer.id) else {
                 continue;
             };
-            if !self.electrode_meshes.contains_key(&layer.id) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                self.electrode_meshes.entry(layer.id)
+            {
                 match ElectrodeMesh::new(&data.recording) {
                     Some(mesh) => {
-                        self.electrode_meshes.insert(layer.id, Arc::new(mesh));
+                        e.insert(Arc::new(mesh));
                     }
                     None => continue,
                 }

@@ -34,6 +34,9 @@ use crate::model::{
 };
 use crate::render::{Facing, OverlayDraw, OverlayValues, SurfaceDraw};
 
+/// Electrode values interpolated onto a surface: (electrode state key, GPU key, values).
+type CortexValues = (u64, u64, Arc<Vec<f32>>);
+
 /// The Scene and its data.
 #[derive(Default)]
 pub struct Session {
@@ -52,10 +55,10 @@ pub struct Session {
     electrode_states: HashMap<LayerId, electrodes::ElectrodeState>,
     cortex_weights: HashMap<(LayerId, LayerId), Arc<electrodes::CortexWeights>>,
     /// (electrode state key, GPU key, values) per (recording, surface).
-    cortex_values: HashMap<(LayerId, LayerId), (u64, u64, Arc<Vec<f32>>)>,
+    cortex_values: HashMap<(LayerId, LayerId), CortexValues>,
     cluster_masks: volumes::ClusterMasks,
     /// The last average reference computed (shared by the rows of a frame).
-    average_cache: std::sync::Mutex<Option<(recordings::AverageKey, Arc<Vec<f64>>)>>,
+    average_cache: std::sync::Mutex<Option<recordings::CachedAverage>>,
     /// Bumped whenever loaded data changes (not the Scene's settings): with the Scene, it tells
     /// a view whether its last picture is still right.
     generation: u64,

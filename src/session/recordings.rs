@@ -174,6 +174,9 @@ pub const RAW_WINDOW_SAMPLES: u64 = 400_000;
 /// pyramid rather than from samples (the picture is the same: per-column min and max).
 pub const OVERVIEW_SAMPLES_PER_PIXEL: f64 = 32.0;
 
+/// The last average reference computed, and what for.
+pub(crate) type CachedAverage = (AverageKey, Arc<Vec<f64>>);
+
 /// What an average reference was computed for.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct AverageKey {
@@ -772,7 +775,7 @@ fn pyramid_columns(
 fn envelope_spans(strip: &mut TraceStrip, columns: &[(f32, f32)], y_of: impl Fn(f64) -> f32) {
     let mut previous: Option<(f32, f32)> = None;
     for (c, &(lo, hi)) in columns.iter().enumerate() {
-        if !(lo <= hi) {
+        if lo.is_nan() || hi.is_nan() || lo > hi {
             previous = None;
             continue;
         }

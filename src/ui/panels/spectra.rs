@@ -415,7 +415,7 @@ fn draw_psd(painter: &egui::Painter, rect: Rect, s: &Spectra, max_hz: f64, text:
             hi = hi.max(v);
         }
     }
-    if !(lo < hi) {
+    if lo.is_nan() || hi.is_nan() || lo >= hi {
         return;
     }
     // 90 dB of range: what lies far below (filtered-out bands, flat channels) is clipped.
@@ -583,7 +583,7 @@ fn draw_band_power(
     let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
         (a.min(v), b.max(v))
     });
-    if !(lo < hi) {
+    if lo.is_nan() || hi.is_nan() || lo >= hi {
         return;
     }
     let lo = lo.max(hi - 60.0);

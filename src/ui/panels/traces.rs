@@ -298,11 +298,11 @@ fn handle_input(
     if response.dragged() {
         layer.view_start_secs -= f64::from(response.drag_delta().x) * secs_per_point;
     }
-    if response.clicked() {
-        if let Some(p) = response.interact_pointer_pos() {
-            state.session.scene.time_cursor_secs =
-                layer.view_start_secs + f64::from(p.x - rect.min.x) * secs_per_point;
-        }
+    if response.clicked()
+        && let Some(p) = response.interact_pointer_pos()
+    {
+        state.session.scene.time_cursor_secs =
+            layer.view_start_secs + f64::from(p.x - rect.min.x) * secs_per_point;
     }
     let Some(layer) = state.session.scene.recording_mut(id) else {
         return;
