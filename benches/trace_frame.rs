@@ -37,6 +37,17 @@ fn trace_frame(c: &mut Criterion) {
     let mut renderer = TraceRenderer::new(&gpu.device, &gpu.queue);
     let mut target = ViewTarget::new(&gpu.device, SIZE);
 
+    // The overview of the whole file, read from the memory-mapped EDF (int16 decoded to volts).
+    let mut pyramid = c.benchmark_group("pyramid");
+    pyramid.sample_size(10);
+    pyramid.throughput(criterion::Throughput::Bytes(
+        std::fs::metadata(&path).expect("EDF").len(),
+    ));
+    pyramid.bench_function("build_edf_256ch_10min", |b| {
+        b.iter(|| data.build_pyramids(&|_| {}).expect("pyramids").len())
+    });
+    pyramid.finish();
+
     let mut group = c.benchmark_group("trace_frame");
     group.sample_size(20);
     let mut frame = |session: &Session, layer: &glia::model::RecordingLayer| {
