@@ -172,7 +172,7 @@ pub const RAW_WINDOW_SAMPLES: u64 = 400_000;
 
 /// Samples per pixel column above which an as-recorded window is drawn from the overview
 /// pyramid rather than from samples (the picture is the same: per-column min and max).
-pub const OVERVIEW_SAMPLES_PER_PIXEL: f64 = 32.0;
+pub const OVERVIEW_SAMPLES_PER_PIXEL: f64 = 16.0;
 
 /// The last average reference computed, and what for.
 pub(crate) type CachedAverage = (AverageKey, Arc<Vec<f64>>);
