@@ -1232,3 +1232,59 @@ fn electrodes_follow_the_time_cursor_and_reach_the_cortex() {
     assert_ne!(key_later, key, "new values get a new key");
     assert_ne!(later, values);
 }
+
+/// A montage file opened after a recording gives its channels the file's positions (the unit
+/// sphere of `spherical_1020.tsv`, scaled to a 95 mm head as MNE reads it), replacing the
+/// built-in standard ones; it survives a session round trip; alone it is an error naming it.
+#[test]
+fn a_montage_file_places_the_electrodes_of_the_open_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let montage = dir.path().join("spherical_electrodes.tsv");
+    std::fs::copy(common::data("montages/spherical_1020.tsv"), &montage).unwrap();
+
+    let mut alone = Session::default();
+    let result = alone.open_files(std::slice::from_ref(&montage));
+    let message = result[0].as_ref().unwrap_err();
+    assert!(message.contains("spherical_electrodes.tsv"), "{message}");
+
+    let mut session = Session::default();
+    let vhdr = common::data("recordings/pybv_float32.vhdr");
+    for r in session.open_files(&[vhdr]) {
+        r.unwrap();
+    }
+    let id = session.scene.recordings[0].id;
+    let c3 = |s: &Session| {
+        let rec = &s.recording_data(id).unwrap().recording;
+        let c = rec.channels.iter().position(|c| c.name == "C3").unwrap();
+        rec.electrode_of(c).unwrap().position_mm
+    };
+    let standard = c3(&session);
+    for r in session.open_files(std::slice::from_ref(&montage)) {
+        r.unwrap();
+    }
+    let placed = c3(&session);
+    assert_ne!(placed, standard);
+    // C3 at (-0.5878, 0, 0.8090) on the unit sphere: 95 mm from the centre.
+    let expected = Vec3::new(-0.5878, 0.0, 0.8090) * 95.0;
+    assert!(
+        (placed - expected).length() < 0.5,
+        "{placed} against {expected}"
+    );
+    assert_eq!(
+        session.scene.recordings[0]
+            .montage
+            .as_ref()
+            .and_then(|m| m.path()),
+        Some(montage.as_path())
+    );
+
+    // Saved and loaded, the recording keeps the montage's positions.
+    let text = session.scene.to_toml().unwrap();
+    let scene = glia::model::Scene::from_toml(&text).unwrap();
+    let (reloaded, errors) = glia::session::load_scene(scene, &|_| {});
+    assert!(errors.is_empty(), "{errors:?}");
+    let id = reloaded.scene.recordings[0].id;
+    let rec = &reloaded.recording_data(id).unwrap().recording;
+    let c = rec.channels.iter().position(|c| c.name == "C3").unwrap();
+    assert_eq!(rec.electrode_of(c).unwrap().position_mm, placed);
+}

@@ -73,6 +73,14 @@ pub fn describe(path: &Path, loaded: &Loaded) -> Value {
     if let Some(r) = &loaded.recording {
         describe_recording(r, &mut out);
     }
+    if !loaded.electrodes.is_empty() {
+        let electrodes: Vec<Value> = loaded
+            .electrodes
+            .iter()
+            .map(|e| json!({"name": e.name, "x": e.position_mm.x, "y": e.position_mm.y, "z": e.position_mm.z}))
+            .collect();
+        out.insert("electrodes".into(), Value::Array(electrodes));
+    }
     Value::Object(out)
 }
 

@@ -39,6 +39,8 @@ pub struct Loaded {
     pub arrays: Vec<ArrayInfo>,
     /// Label names, for `glia info` (GIfTI label tables, `.annot` colour tables).
     pub label_names: Vec<String>,
+    /// Electrode positions from a montage file, for the recordings they belong to.
+    pub electrodes: Vec<crate::model::Electrode>,
 }
 
 /// One stored array as `glia info` reports it.

@@ -33,6 +33,8 @@ pub enum FileKind {
     Edf,
     /// BrainVision recording, opened from its `.vhdr` header.
     BrainVision,
+    /// Electrode positions: `.elc`, `.sfp`, `.csd`, BIDS `*electrodes.tsv`.
+    Montage,
 }
 
 impl FileKind {
@@ -55,6 +57,7 @@ impl FileKind {
             FileKind::Stl => "STL mesh",
             FileKind::Edf => "EDF/BDF recording",
             FileKind::BrainVision => "BrainVision recording",
+            FileKind::Montage => "electrode positions",
         }
     }
 }
@@ -63,7 +66,8 @@ impl FileKind {
 pub const SUPPORTED: &str = "Glia reads GIfTI (.gii, .gii.gz), NIfTI (.nii, .nii.gz, .hdr/.img), \
     MGH (.mgh, .mgz), FreeSurfer surfaces (lh.pial, lh.white …), per-vertex data (lh.curv, \
     lh.sulc, lh.thickness …), annotations (.annot) and labels (.label), OBJ, PLY and STL meshes, and EDF/EDF+/BDF/BDF+ \
-    (.edf, .bdf) and BrainVision (.vhdr) recordings";
+    (.edf, .bdf) and BrainVision (.vhdr) recordings, and electrode positions (.elc, .sfp, .csd, \
+    electrodes.tsv)";
 
 /// Reads any supported file.
 ///
@@ -93,6 +97,10 @@ fn load_file(path: &Path) -> Result<Loaded, FormatError> {
         FileKind::Stl => mesh_stl::read(path),
         FileKind::Edf => edf::read(path),
         FileKind::BrainVision => brainvision::read(path),
+        FileKind::Montage => Ok(Loaded {
+            electrodes: montage::read(path)?,
+            ..Default::default()
+        }),
     }
 }
 
@@ -288,6 +296,8 @@ fn by_name(name: &str) -> Option<FileKind> {
         FileKind::Edf
     } else if ext(&[".vhdr"]) {
         FileKind::BrainVision
+    } else if ext(&[".elc", ".sfp", ".csd", "electrodes.tsv"]) {
+        FileKind::Montage
     } else if ext(&[".annot"]) {
         FileKind::FreeSurfer(FreeSurferKind::Annot)
     } else if ext(&[".label"]) {

@@ -299,6 +299,9 @@ pub struct RecordingLayer {
     /// Interpolate the electrode values onto the cortical surfaces as an overlay.
     #[serde(default)]
     pub on_cortex: bool,
+    /// A montage file whose positions replace the recording's own.
+    #[serde(default)]
+    pub montage: Option<Source>,
     /// Colormap and range of electrode values (µV or µV²).
     pub colormap: Colormap,
     pub range: [f32; 2],
@@ -611,6 +614,9 @@ impl Scene {
         }
         for r in &mut self.recordings {
             r.source.resolve(base);
+            if let Some(m) = &mut r.montage {
+                m.resolve(base);
+            }
         }
         for v in &mut self.volumes {
             v.source.resolve(base);

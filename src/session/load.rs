@@ -127,9 +127,21 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
         match data {
             Ok(recording) => {
                 let data = Arc::new(super::recordings::RecordingData::new(recording));
+                let montage = layer.montage.clone();
+                let id = layer.id;
                 session.recordings.insert(layer.id, data);
                 session.scene.recordings.push(layer);
                 session.touch();
+                if let Some(source) = montage {
+                    let applied = source
+                        .path()
+                        .ok_or_else(|| format!("{}: not a file", source.display_name()))
+                        .and_then(|p| formats::montage::read(p).map_err(|e| e.to_string()))
+                        .and_then(|e| session.apply_montage(&source, e, Some(id)));
+                    if let Err(e) = applied {
+                        errors.push(e);
+                    }
+                }
             }
             Err(e) => errors.push(e),
         }

@@ -275,6 +275,9 @@ impl Session {
                     let id = self.add_recording(source, data);
                     results[index] = Some(Ok(Applied::Recording(id)));
                 }
+                Ok(Prepared::Montage { source, electrodes }) => {
+                    results[index] = Some(self.apply_montage(&source, electrodes, preferred));
+                }
                 Ok(Prepared::Volume {
                     source,
                     data,

@@ -23,6 +23,11 @@ pub enum Prepared {
         source: Source,
         overlays: Vec<Overlay>,
     },
+    /// Electrode positions for the recordings (a montage file).
+    Montage {
+        source: Source,
+        electrodes: Vec<crate::model::Electrode>,
+    },
     /// An electrode recording for the trace browser.
     Recording {
         source: Source,
@@ -40,9 +45,10 @@ impl Prepared {
     fn vertex_count(&self) -> Option<usize> {
         match self {
             Prepared::Surface { data, .. } => Some(data.surface.n_vertices()),
-            Prepared::Overlays { .. } | Prepared::Volume { .. } | Prepared::Recording { .. } => {
-                None
-            }
+            Prepared::Overlays { .. }
+            | Prepared::Volume { .. }
+            | Prepared::Recording { .. }
+            | Prepared::Montage { .. } => None,
         }
     }
 }
@@ -101,6 +107,12 @@ fn prepare_loaded(path: &Path, loaded: Loaded) -> Result<Prepared, FormatError> 
             source: Source::file(path),
             data: Arc::new(SurfaceData::new(surface)),
             overlays: loaded.overlays,
+        });
+    }
+    if !loaded.electrodes.is_empty() {
+        return Ok(Prepared::Montage {
+            source: Source::file(path),
+            electrodes: loaded.electrodes,
         });
     }
     if let Some(recording) = loaded.recording {

@@ -228,6 +228,67 @@ impl Session {
         }
     }
 
+    /// Gives the recording `preferred` (else the last one opened) the electrode positions of a
+    /// montage file, matched to its channels by name (clinical labels such as `EEG Fp1-REF`
+    /// match `Fp1`). Fails, naming the file, when no recording is open or no name matches.
+    pub fn apply_montage(
+        &mut self,
+        source: &Source,
+        electrodes: Vec<crate::model::Electrode>,
+        preferred: Option<LayerId>,
+    ) -> Result<super::Applied, String> {
+        let file = source.display_name();
+        let id = preferred
+            .filter(|id| self.recordings.contains_key(id))
+            .or_else(|| self.scene.recordings.last().map(|r| r.id))
+            .ok_or_else(|| {
+                format!("{file}: electrode positions need a recording; open it first")
+            })?;
+        let data = self.recordings[&id].clone();
+        let mut recording = data.recording.clone();
+        // Each channel takes the position of the electrode named like it.
+        let placed: Vec<crate::model::Electrode> = recording
+            .channels
+            .iter()
+            .filter_map(|c| {
+                let site = site_name(&c.name);
+                electrodes
+                    .iter()
+                    .find(|e| {
+                        e.name.eq_ignore_ascii_case(&c.name) || e.name.eq_ignore_ascii_case(site)
+                    })
+                    .map(|e| crate::model::Electrode {
+                        name: c.name.clone(),
+                        position_mm: e.position_mm,
+                    })
+            })
+            .collect();
+        if placed.is_empty() {
+            return Err(format!(
+                "{file}: none of its {} electrodes is named like a channel of {}",
+                electrodes.len(),
+                recording.name
+            ));
+        }
+        recording.electrodes = placed;
+        // The samples are the same: the key (and the overview built for it) stays.
+        let data = Arc::new(RecordingData {
+            key: data.key,
+            recording,
+        });
+        self.recordings.insert(id, data);
+        self.electrode_meshes.remove(&id);
+        self.electrode_states.remove(&id);
+        self.cortex_weights.retain(|(r, _), _| *r != id);
+        self.cortex_values.retain(|(r, _), _| *r != id);
+        if let Some(layer) = self.scene.recording_mut(id) {
+            layer.electrodes_in_3d = true;
+            layer.montage = Some(source.clone());
+        }
+        self.touch();
+        Ok(super::Applied::Recording(id))
+    }
+
     /// Whether electrodes would be drawn on nothing: a recording with positions, no surfaces.
     pub fn needs_template_brain(&self) -> bool {
         self.scene.surfaces.is_empty()
@@ -816,6 +877,7 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
         electrodes_in_3d: !rec.electrodes.is_empty(),
         electrode_value: ElectrodeValue::Amplitude,
         on_cortex: false,
+        montage: None,
         colormap: Colormap::RdBuR,
         range: [-30.0, 30.0],
     }

@@ -127,6 +127,7 @@ pub fn traces_ui(ui: &mut egui::Ui, state: &mut AppState) {
 }
 
 fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
+    let data = state.session.recording_data(id).cloned();
     let duration = state
         .session
         .recording_data(id)
@@ -184,27 +185,92 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
             .response
             .labelled_by(label.id);
         ui.checkbox(&mut layer.group_by_kind, "Group by type");
+        if let Some(data) = &data {
+            channels_menu(ui, layer, &data.recording.channels);
+        }
         if n_annotations > 0 {
             ui.menu_button(format!("Annotations ({n_annotations})"), |ui| {
-                egui::ScrollArea::vertical()
-                    .max_height(300.0)
-                    .show(ui, |ui| {
-                        if let Some(data) = state.session.recording_data(id) {
-                            for a in &data.recording.annotations {
-                                let text = format!("{:>9.2} s  {}", a.onset_secs, a.text);
-                                if ui.button(text).clicked() {
-                                    jump = Some(a.onset_secs);
-                                    ui.close();
-                                }
+                let Some(data) = state.session.recording_data(id) else {
+                    return;
+                };
+                let annotations = &data.recording.annotations;
+                let row_height = ui.spacing().interact_size.y;
+                // Only the visible rows are laid out: recordings can hold thousands of events.
+                egui::ScrollArea::vertical().max_height(300.0).show_rows(
+                    ui,
+                    row_height,
+                    annotations.len(),
+                    |ui, range| {
+                        for a in &annotations[range] {
+                            let text = format!("{}  {}", time_label(a.onset_secs, 2), a.text);
+                            if ui.button(text).clicked() {
+                                jump = Some(a.onset_secs);
+                                ui.close();
                             }
                         }
-                    });
+                    },
+                );
             });
         }
     });
     if let Some(t) = jump {
         jump_to(state, id, t);
     }
+}
+
+/// Which channels the browser shows: whole types at once, or one by one.
+fn channels_menu(
+    ui: &mut egui::Ui,
+    layer: &mut RecordingLayer,
+    channels: &[crate::model::Channel],
+) {
+    let shown = channels.len().saturating_sub(layer.hidden.len());
+    ui.menu_button(format!("Channels ({shown}/{})", channels.len()), |ui| {
+        let mut kinds: Vec<crate::model::ChannelKind> = channels.iter().map(|c| c.kind).collect();
+        kinds.sort_by_key(|k| k.name());
+        kinds.dedup();
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("All").clicked() {
+                layer.hidden.clear();
+            }
+            for kind in kinds {
+                let of_kind = || channels.iter().filter(move |c| c.kind == kind);
+                let hidden = |layer: &RecordingLayer, name: &str| {
+                    layer.hidden.iter().any(|h| h.eq_ignore_ascii_case(name))
+                };
+                let mut visible = of_kind().any(|c| !hidden(layer, &c.name));
+                if ui.checkbox(&mut visible, kind.name()).changed() {
+                    layer
+                        .hidden
+                        .retain(|h| !of_kind().any(|c| c.name.eq_ignore_ascii_case(h)));
+                    if !visible {
+                        layer.hidden.extend(of_kind().map(|c| c.name.clone()));
+                    }
+                }
+            }
+        });
+        ui.separator();
+        let row_height = ui.spacing().interact_size.y;
+        egui::ScrollArea::vertical().max_height(320.0).show_rows(
+            ui,
+            row_height,
+            channels.len(),
+            |ui, range| {
+                for c in &channels[range] {
+                    let was = !layer.hidden.iter().any(|h| h.eq_ignore_ascii_case(&c.name));
+                    let mut visible = was;
+                    let text = format!("{} · {} · {} Hz", c.name, c.kind.name(), c.sample_rate_hz);
+                    if ui.checkbox(&mut visible, text).changed() {
+                        if visible {
+                            layer.hidden.retain(|h| !h.eq_ignore_ascii_case(&c.name));
+                        } else {
+                            layer.hidden.push(c.name.clone());
+                        }
+                    }
+                }
+            },
+        );
+    });
 }
 
 fn filter_ui(ui: &mut egui::Ui, filter: &mut DisplayFilter, id: LayerId) {
