@@ -374,3 +374,22 @@ fn standard_positions_are_mne_fsaverage_1005_in_mm() {
     assert!(montage::standard_position_for_channel("Fp1-F7").is_none());
     assert!(montage::standard_position("INI").is_none());
 }
+
+/// BioSemi `.txt` and MNE-style `.tsv` montages are recognised by their first line when opened
+/// (`.txt` and `.tsv` are also label tables, so the name alone does not say).
+#[test]
+fn txt_and_tsv_montages_are_recognised_by_their_header() {
+    use glia::formats::{FileKind, detect};
+    for name in ["biosemi32.txt", "spherical_1020.tsv", "fsaverage_1020.tsv"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/montages")
+            .join(name);
+        assert_eq!(detect(&path).unwrap(), FileKind::Montage, "{name}");
+        let loaded = glia::formats::load(&path).unwrap();
+        assert!(
+            loaded.electrodes.len() >= 19,
+            "{name}: {}",
+            loaded.electrodes.len()
+        );
+    }
+}

@@ -41,6 +41,28 @@ const STANDARD_FIDUCIALS: [&str; 4] = ["LPA", "RPA", "NAS", "INI"];
 /// Old 10-20 names and the 10-10 names of the same sites.
 const ALIASES: [(&str, &str); 4] = [("T3", "T7"), ("T4", "T8"), ("T5", "P7"), ("T6", "P8")];
 
+/// Whether a `.txt` or `.tsv` file holds electrode positions, from its first line: BioSemi's
+/// `Site Theta Phi`, or a name column followed by `x y z` (MNE and BIDS `.tsv`).
+pub fn sniff(head: &[u8], name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if !(lower.ends_with(".txt") || lower.ends_with(".tsv")) {
+        return false;
+    }
+    let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let words: Vec<String> = String::from_utf8_lossy(first)
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["site", "theta", "phi", ..] => lower.ends_with(".txt"),
+        [first, "x", "y", "z", ..] => {
+            lower.ends_with(".tsv") && matches!(*first, "name" | "label" | "site" | "channel")
+        }
+        _ => false,
+    }
+}
+
 /// Reads a montage file, picking the format from the extension.
 pub fn read(path: &Path) -> Result<Vec<Electrode>, FormatError> {
     let lower = path.to_string_lossy().to_ascii_lowercase();

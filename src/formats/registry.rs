@@ -143,6 +143,7 @@ pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
     };
     sniff(content, file_len, &name)
         .or_else(|| by_name(&name))
+        .or_else(|| montage::sniff(content, &name).then_some(FileKind::Montage))
         .ok_or_else(|| {
             if lut::looks_like_label_table(content, &name) {
                 FormatError::unsupported(path, LABEL_TABLE)
