@@ -188,11 +188,10 @@ pub fn scene() -> Scene {
         ],
         recordings: recording(EEG)
             .map(|rec| {
-                let mut layer =
-                    crate::session::default_layer(35, Source::Demo { name: EEG.into() }, &rec);
+                let source = Source::Demo { name: EEG.into() };
+                let mut layer = crate::session::layer_with_scale(35, source, &rec, 60.0);
                 layer.rows = 64;
                 layer.view_secs = 5.0;
-                layer.scale = 60.0;
                 layer.range = [-15.0, 15.0];
                 layer
             })

@@ -22,7 +22,8 @@ pub use data::{KEY_FRAMES, OverlayValuesData, SurfaceData, next_key};
 pub use load::load_scene;
 pub use prepare::{Prepared, default_iso_level, is_underlay_file, prepare_files};
 pub use recordings::{
-    RAW_WINDOW_SAMPLES, RecordingData, TraceRow, TraceScreen, default_layer, trace_color,
+    RAW_WINDOW_SAMPLES, RecordingData, TraceRow, TraceScreen, default_layer, layer_with_scale,
+    nice_ceil, trace_color,
 };
 pub use volumes::{MaskRequest, VolumeData, reload_volume};
 

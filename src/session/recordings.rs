@@ -852,12 +852,26 @@ fn envelope_spans(strip: &mut TraceStrip, columns: &[(f32, f32)], y_of: impl Fn(
 /// A recording's layer with the defaults that suit it: the first ten seconds, up to 32 rows,
 /// 100 µV per row, electrodes in 3D when their positions are known.
 pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingLayer {
+    let scale = auto_scale(rec);
+    RecordingLayer {
+        gains: auto_gains(rec, scale),
+        ..layer_with_scale(id, source, rec, scale)
+    }
+}
+
+/// [`default_layer`] with a known scale (µV per row) and no per-channel gains: reads no
+/// samples (the demo's layer is made on the UI thread at start-up).
+pub fn layer_with_scale(
+    id: LayerId,
+    source: Source,
+    rec: &Recording,
+    scale: f32,
+) -> RecordingLayer {
     let name = if rec.name.is_empty() {
         source.display_name()
     } else {
         rec.name.clone()
     };
-    let scale = auto_scale(rec);
     RecordingLayer {
         id,
         name,
@@ -866,7 +880,7 @@ pub fn default_layer(id: LayerId, source: Source, rec: &Recording) -> RecordingL
         hidden: Vec::new(),
         bad: Vec::new(),
         scale,
-        gains: auto_gains(rec, scale),
+        gains: Vec::new(),
         reference: Reference::AsRecorded,
         filter: Default::default(),
         group_by_kind: false,
@@ -902,9 +916,9 @@ fn display_range(rec: &Recording, channel: usize) -> Option<f64> {
     (r > 0.0).then_some(r)
 }
 
-/// `x` rounded up to 1, 2 or 5 × 10ⁿ.
-fn nice_ceil(x: f64) -> f64 {
-    let power = 10f64.powf(x.log10().floor());
+/// `x` rounded up to 1, 2 or 5 × 10ⁿ (row scales, axis tick steps).
+pub fn nice_ceil(x: f64) -> f64 {
+    let power = 10f64.powf(x.max(1e-12).log10().floor());
     [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * power)

@@ -370,7 +370,7 @@ fn frame(painter: &egui::Painter, rect: Rect, title: &str, x_label: &str, text: 
 }
 
 fn x_ticks(painter: &egui::Painter, inner: Rect, lo: f64, hi: f64, text: Color32, suffix: &str) {
-    let step = nice_step((hi - lo) / 5.0);
+    let step = crate::session::nice_ceil((hi - lo) / 5.0);
     let mut v = (lo / step).ceil() * step;
     while v <= hi + 1e-9 {
         let x = inner.min.x + ((v - lo) / (hi - lo)) as f32 * inner.width();
@@ -387,15 +387,6 @@ fn x_ticks(painter: &egui::Painter, inner: Rect, lo: f64, hi: f64, text: Color32
         );
         v += step;
     }
-}
-
-fn nice_step(raw: f64) -> f64 {
-    let power = 10f64.powf(raw.max(1e-12).log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|s| *s >= raw)
-        .unwrap_or(raw)
 }
 
 fn draw_psd(painter: &egui::Painter, rect: Rect, s: &Spectra, max_hz: f64, text: Color32) {

@@ -632,12 +632,7 @@ fn paint_time_axis(painter: &egui::Painter, axis: Rect, layer: &RecordingLayer, 
     let (t0, w) = (layer.view_start_secs, layer.view_secs.max(1e-9));
     // A tick step of 1, 2 or 5 times a power of ten, about every 80 points.
     let raw = w * 80.0 / f64::from(axis.width().max(1.0));
-    let power = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * power)
-        .find(|s| *s >= raw)
-        .unwrap_or(raw);
+    let step = crate::session::nice_ceil(raw);
     let mut t = (t0 / step).ceil() * step;
     let font = FontId::proportional(11.0);
     while t <= t0 + w {
