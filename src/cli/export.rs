@@ -211,19 +211,8 @@ fn write(
 /// A NumPy `.npy` (format 1.0) of float64, C order, shape (channels, samples).
 pub fn npy(data: &[Vec<f64>]) -> Vec<u8> {
     let n = data.first().map_or(0, Vec::len);
-    let mut header = format!(
-        "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
-        data.len(),
-        n
-    );
-    // Magic (6) + version (2) + length (2) + header + '\n', padded to a multiple of 64.
-    let total = 10 + header.len() + 1;
-    header.push_str(&" ".repeat((64 - total % 64) % 64));
-    header.push('\n');
-    let mut out = Vec::with_capacity(10 + header.len() + data.len() * n * 8);
-    out.extend_from_slice(b"\x93NUMPY\x01\x00");
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
+    let mut out = crate::formats::npy::header("<f8", &[data.len(), n]);
+    out.reserve(data.len() * n * 8);
     for row in data {
         for v in row {
             out.extend_from_slice(&v.to_le_bytes());

@@ -13,10 +13,25 @@ pub struct InfoArgs {
     /// One JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The unit of times in a text spike-train file (s, ms, us); guessed when not given.
+    #[arg(long, value_name = "UNIT")]
+    pub time_unit: Option<String>,
 }
 
 pub fn run(args: &InfoArgs) -> Result<(), CliError> {
-    let loaded = crate::formats::load(&args.file)?;
+    let loaded = match &args.time_unit {
+        Some(u) => {
+            let unit = crate::formats::spike_text::TimeUnit::parse(u)
+                .ok_or_else(|| CliError::input(format!("--time-unit {u}: expected s, ms or us")))?;
+            Loaded {
+                spikes: Some(
+                    crate::formats::spike_text::read_spikes(&args.file, Some(unit))?.spikes,
+                ),
+                ..Default::default()
+            }
+        }
+        None => crate::formats::load(&args.file)?,
+    };
     let info = describe(&args.file, &loaded);
     if args.json {
         println!(
@@ -73,6 +88,12 @@ pub fn describe(path: &Path, loaded: &Loaded) -> Value {
     if let Some(r) = &loaded.recording {
         describe_recording(r, &mut out);
     }
+    if let Some(s) = &loaded.spikes {
+        describe_spikes(s, &mut out);
+    }
+    if !loaded.events.is_empty() {
+        describe_events(&loaded.events, &mut out);
+    }
     if !loaded.electrodes.is_empty() {
         let electrodes: Vec<Value> = loaded
             .electrodes
@@ -82,6 +103,63 @@ pub fn describe(path: &Path, loaded: &Loaded) -> Value {
         out.insert("electrodes".into(), Value::Array(electrodes));
     }
     Value::Object(out)
+}
+
+/// The spike keys of CONVENTIONS.md: `n_spikes`, `duration_secs`, `units` (each `id`,
+/// `n_spikes`, `label` and `depth_um` when known), `n_trials`, `n_events`; and `start_secs`,
+/// `sample_rate_hz`, `time_unit` (with `time_unit_guessed` for text trains), per-unit
+/// `mean_rate_hz`, `channel` and `position_mm` when known, and `event_kinds` (counts).
+fn describe_spikes(s: &crate::model::SpikeSet, out: &mut Map<String, Value>) {
+    out.insert("n_spikes".into(), json!(s.n_spikes()));
+    out.insert("duration_secs".into(), json!(s.duration_secs()));
+    out.insert("start_secs".into(), json!(s.start_secs));
+    if let Some(fs) = s.sample_rate_hz {
+        out.insert("sample_rate_hz".into(), json!(fs));
+    }
+    if let Some((unit, guessed)) = &s.time_unit {
+        out.insert("time_unit".into(), json!(unit));
+        if *guessed {
+            out.insert("time_unit_guessed".into(), json!(true));
+        }
+    }
+    let units: Vec<Value> = s
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(u.id));
+            m.insert("n_spikes".into(), json!(s.unit_count(i)));
+            m.insert("mean_rate_hz".into(), json!(s.mean_rate_hz(i)));
+            if let Some(l) = &u.label {
+                m.insert("label".into(), json!(l));
+            }
+            if let Some(d) = u.depth_um {
+                m.insert("depth_um".into(), json!(d));
+            }
+            if let Some(c) = u.channel {
+                m.insert("channel".into(), json!(c));
+            }
+            if let Some(p) = u.position_mm {
+                m.insert("position_mm".into(), json!([p.x, p.y, p.z]));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    out.insert("n_units".into(), json!(units.len()));
+    out.insert("units".into(), Value::Array(units));
+    out.insert("n_trials".into(), json!(s.trials.len()));
+    describe_events(&s.events, out);
+}
+
+fn describe_events(events: &[crate::model::Event], out: &mut Map<String, Value>) {
+    out.insert("n_events".into(), json!(events.len()));
+    let mut kinds = Map::new();
+    for e in events {
+        let n = kinds.get(&e.kind).and_then(Value::as_u64).unwrap_or(0);
+        kinds.insert(e.kind.clone(), json!(n + 1));
+    }
+    out.insert("event_kinds".into(), Value::Object(kinds));
 }
 
 /// The recording keys of CONVENTIONS.md: `channels`, `duration_secs`, `annotations`, and
@@ -193,6 +271,38 @@ fn print_text(path: &std::path::Path, info: &Value) {
         println!("  labels ({}): {}", names.len(), names.join(", "));
     }
     print_recording(info);
+    print_spikes(info);
+}
+
+fn print_spikes(info: &Value) {
+    if let Some(Value::Array(units)) = info.get("units") {
+        println!(
+            "  spikes:   {} in {} units over {} s",
+            info["n_spikes"],
+            units.len(),
+            info["duration_secs"]
+        );
+        for u in units.iter().take(40) {
+            println!(
+                "    unit {:>6} {:>10} spikes {:>9.2} Hz  {:<6} {}",
+                u["id"],
+                u["n_spikes"],
+                u["mean_rate_hz"].as_f64().unwrap_or(0.0),
+                u["label"].as_str().unwrap_or(""),
+                u.get("depth_um")
+                    .map(|d| format!("{d} µm"))
+                    .unwrap_or_default()
+            );
+        }
+        if units.len() > 40 {
+            println!("    … {} more", units.len() - 40);
+        }
+        println!("  trials:   {}", info["n_trials"]);
+    }
+    if let Some(Value::Object(kinds)) = info.get("event_kinds") {
+        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+        println!("  events:   {} — {}", info["n_events"], list.join(", "));
+    }
 }
 
 fn print_recording(info: &Value) {

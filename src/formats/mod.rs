@@ -17,7 +17,11 @@ pub mod mesh_stl;
 pub mod mgh;
 pub mod montage;
 pub mod nifti;
+pub mod npy;
+pub mod nwb;
+pub mod phy;
 pub mod registry;
+pub mod spike_text;
 pub(crate) mod voxel_io;
 
 pub use registry::{FileKind, detect, load, load_per_vertex};
@@ -41,6 +45,10 @@ pub struct Loaded {
     pub label_names: Vec<String>,
     /// Electrode positions from a montage file, for the recordings they belong to.
     pub electrodes: Vec<crate::model::Electrode>,
+    /// Sorted spikes (phy/Kilosort folders, NWB units, text spike trains).
+    pub spikes: Option<crate::model::SpikeSet>,
+    /// Events for the spikes they are opened with (events tables).
+    pub events: Vec<crate::model::Event>,
 }
 
 /// One stored array as `glia info` reports it.

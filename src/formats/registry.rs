@@ -12,7 +12,7 @@ use std::path::Path;
 use super::freesurfer::{self, FreeSurferKind};
 use super::{
     FormatError, Loaded, bids, brainvision, edf, gifti, lut, mesh_obj, mesh_ply, mesh_stl, mgh,
-    montage, nifti,
+    montage, nifti, nwb, phy, spike_text,
 };
 
 /// What a file was recognised as.
@@ -35,6 +35,14 @@ pub enum FileKind {
     BrainVision,
     /// Electrode positions: `.elc`, `.sfp`, `.csd`, BIDS `*electrodes.tsv`.
     Montage,
+    /// A Kilosort/phy output folder (opened as the folder, its `params.py` or `spike_times.npy`).
+    Phy,
+    /// Neurodata Without Borders (HDF5) with a units table.
+    Nwb,
+    /// Spikes as text: a unit/time table or spike trains.
+    SpikeText,
+    /// An events table (onsets and event types) for spikes.
+    Events,
 }
 
 impl FileKind {
@@ -58,6 +66,10 @@ impl FileKind {
             FileKind::Edf => "EDF/BDF recording",
             FileKind::BrainVision => "BrainVision recording",
             FileKind::Montage => "electrode positions",
+            FileKind::Phy => "phy/Kilosort folder",
+            FileKind::Nwb => "NWB",
+            FileKind::SpikeText => "spike times",
+            FileKind::Events => "events",
         }
     }
 }
@@ -67,7 +79,8 @@ pub const SUPPORTED: &str = "Glia reads GIfTI (.gii, .gii.gz), NIfTI (.nii, .nii
     MGH (.mgh, .mgz), FreeSurfer surfaces (lh.pial, lh.white …), per-vertex data (lh.curv, \
     lh.sulc, lh.thickness …), annotations (.annot) and labels (.label), OBJ, PLY and STL meshes, and EDF/EDF+/BDF/BDF+ \
     (.edf, .bdf) and BrainVision (.vhdr) recordings, and electrode positions (.elc, .sfp, .csd, \
-    electrodes.tsv)";
+    electrodes.tsv), sorted spikes (Kilosort/phy folders, NWB units, unit/time tables in .csv/.tsv, \
+    spike trains in .txt) and events tables (.csv/.tsv with onset and event type)";
 
 /// Reads any supported file.
 ///
@@ -101,6 +114,25 @@ fn load_file(path: &Path) -> Result<Loaded, FormatError> {
             electrodes: montage::read(path)?,
             ..Default::default()
         }),
+        FileKind::Phy => {
+            let dir = phy::folder_of(path).unwrap_or_else(|| path.to_owned());
+            Ok(Loaded {
+                spikes: Some(phy::read(&dir)?),
+                ..Default::default()
+            })
+        }
+        FileKind::Nwb => Ok(Loaded {
+            spikes: Some(nwb::read(path)?),
+            ..Default::default()
+        }),
+        FileKind::SpikeText => Ok(Loaded {
+            spikes: Some(spike_text::read_spikes(path, None)?.spikes),
+            ..Default::default()
+        }),
+        FileKind::Events => Ok(Loaded {
+            events: spike_text::read_events(path)?,
+            ..Default::default()
+        }),
     }
 }
 
@@ -116,8 +148,15 @@ pub fn load_per_vertex(path: &Path) -> Result<Loaded, FormatError> {
 /// Recognises a file without reading all of it.
 pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
     let meta = std::fs::metadata(path).map_err(|e| FormatError::io(path, e))?;
+    if phy::folder_of(path).is_some() {
+        return Ok(FileKind::Phy);
+    }
     if meta.is_dir() {
-        return Err(FormatError::invalid(path, "is a folder, not a file"));
+        return Err(FormatError::invalid(
+            path,
+            "is a folder, not a file (Glia opens folders of Kilosort/phy output, which hold \
+             spike_times.npy)",
+        ));
     }
     if meta.len() == 0 {
         return Err(FormatError::invalid(path, "the file is empty"));
@@ -144,6 +183,12 @@ pub fn detect(path: &Path) -> Result<FileKind, FormatError> {
     sniff(content, file_len, &name)
         .or_else(|| by_name(&name))
         .or_else(|| montage::sniff(content, &name).then_some(FileKind::Montage))
+        .or_else(|| {
+            spike_text::sniff(content, &name).map(|k| match k {
+                spike_text::TextKind::Events => FileKind::Events,
+                _ => FileKind::SpikeText,
+            })
+        })
         .ok_or_else(|| {
             if lut::looks_like_label_table(content, &name) {
                 FormatError::unsupported(path, LABEL_TABLE)
@@ -207,6 +252,9 @@ fn gunzip_head(path: &Path) -> Option<Vec<u8>> {
 fn sniff(head: &[u8], file_len: Option<u64>, name: &str) -> Option<FileKind> {
     if is_nifti(head) {
         return Some(FileKind::Nifti);
+    }
+    if nwb::sniff(head) {
+        return Some(FileKind::Nwb);
     }
     let text = head.trim_ascii_start();
     let text = text
@@ -295,6 +343,8 @@ fn by_name(name: &str) -> Option<FileKind> {
         FileKind::Stl
     } else if ext(&[".edf", ".bdf"]) {
         FileKind::Edf
+    } else if ext(&[".nwb"]) {
+        FileKind::Nwb
     } else if ext(&[".vhdr"]) {
         FileKind::BrainVision
     } else if ext(&[".elc", ".sfp", ".csd", "electrodes.tsv"]) {

@@ -10,6 +10,7 @@ pub mod colormap;
 pub mod overlay;
 pub mod recording;
 pub mod scene;
+pub mod spikes;
 pub mod surface;
 pub mod volume;
 
@@ -19,9 +20,10 @@ pub use recording::{
     Annotation, Channel, ChannelKind, Electrode, InMemory, Recording, SampleSource,
 };
 pub use scene::{
-    CameraState, DisplayFilter, ElectrodeValue, LayerId, OverlayLayer, RecordingLayer, Reference,
-    Scene, SliceAxis, Source, StandardView, SurfaceLayer, Theme, Threshold, UnderlayShading,
-    VolumeLayer, VolumeRole,
+    Alignment, CameraState, DisplayFilter, ElectrodeValue, LayerId, OverlayLayer, RecordingLayer,
+    Reference, Scene, SliceAxis, Source, SpikeLayer, StandardView, SurfaceLayer, Theme, Threshold,
+    UnderlayShading, UnitSort, VolumeLayer, VolumeRole,
 };
+pub use spikes::{Event, SpikeSet, Trial, Unit};
 pub use surface::{Hemisphere, Surface};
 pub use volume::{Interpolation, Volume, Voxels};
