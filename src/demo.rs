@@ -197,10 +197,67 @@ pub fn scene() -> Scene {
             })
             .into_iter()
             .collect(),
+        spikes: vec![spike_layer(36)],
         time_cursor_secs: 1.35,
         cursor_mm: Some(MOTOR_MM),
         next_id: 40,
         ..Scene::default()
+    }
+}
+
+/// The demo spike set's name in [`Source::Demo`].
+pub const REACHING: &str = "reaching";
+
+/// Length of the demo's reaching session, seconds (as long as its EEG).
+pub const REACHING_SECS: f64 = 300.0;
+
+/// The simulated reaching task's settings in the demo (96 units, five minutes).
+pub fn reaching_params() -> crate::sim::ReachingParams {
+    crate::sim::ReachingParams {
+        n_units: 96,
+        duration_secs: REACHING_SECS,
+        seed: 2026,
+        ..Default::default()
+    }
+}
+
+/// The demo's spikes: a simulated centre-out reaching task recorded by a 96-unit array in the
+/// left hand knob (see [`crate::sim::reaching`]). Simulated, and named so.
+pub fn spikes(name: &str) -> Result<crate::model::SpikeSet, String> {
+    if name != REACHING {
+        return Err(format!("unknown demo spikes {name:?}"));
+    }
+    Ok(crate::sim::Reaching::new(reaching_params()).spikes())
+}
+
+/// The demo's spike layer: the first 20 s of the raster, aligned to movement onset, units
+/// shown in 3D.
+fn spike_layer(id: crate::model::LayerId) -> crate::model::SpikeLayer {
+    crate::model::SpikeLayer {
+        id,
+        name: "simulated reaching (96 units)".into(),
+        source: Source::Demo {
+            name: REACHING.into(),
+        },
+        visible: true,
+        sort: crate::model::UnitSort::Id,
+        hide_noise: false,
+        view_start_secs: 0.0,
+        view_secs: 20.0,
+        first_row: 0,
+        rows: 0,
+        selected_unit: Some(1),
+        align: crate::model::Alignment {
+            event: Some("move".into()),
+            window_secs: [-0.5, 1.0],
+            bin_secs: 0.02,
+            smooth_secs: 0.03,
+            by_condition: true,
+        },
+        event_files: Vec::new(),
+        units_in_3d: true,
+        colormap: Colormap::Viridis,
+        range: [0.0, 40.0],
     }
 }
 

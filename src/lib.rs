@@ -12,4 +12,5 @@ pub mod geometry;
 pub mod model;
 pub mod render;
 pub mod session;
+pub mod sim;
 pub mod ui;

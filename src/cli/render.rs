@@ -18,6 +18,10 @@ pub enum FigureView {
     Ortho,
     /// The trace browser of the first recording.
     Traces,
+    /// The spike raster of the first spike set.
+    Raster,
+    /// Event-aligned raster, PSTHs, heatmap and unit statistics of the first spike set.
+    Psth,
 }
 
 pub fn parse_figure_view(s: &str) -> Result<FigureView, String> {
@@ -25,13 +29,15 @@ pub fn parse_figure_view(s: &str) -> Result<FigureView, String> {
         "3d" => Ok(FigureView::ThreeD),
         "ortho" => Ok(FigureView::Ortho),
         "traces" => Ok(FigureView::Traces),
+        "raster" => Ok(FigureView::Raster),
+        "psth" => Ok(FigureView::Psth),
         "axial" => Ok(FigureView::Slice(SliceAxis::Axial)),
         "coronal" => Ok(FigureView::Slice(SliceAxis::Coronal)),
         "sagittal" => Ok(FigureView::Slice(SliceAxis::Sagittal)),
         other => other.parse().map(FigureView::Surface).map_err(|_| {
             let surfaces: Vec<_> = StandardView::ALL.iter().map(|v| v.name()).collect();
             format!(
-                "unknown view {other:?} (choose one of {}, axial, coronal, sagittal, ortho, 3d, traces)",
+                "unknown view {other:?} (choose one of {}, axial, coronal, sagittal, ortho, 3d, traces, raster, psth)",
                 surfaces.join(", ")
             )
         }),
@@ -60,8 +66,9 @@ pub struct RenderArgs {
     pub scene: Option<PathBuf>,
     /// left-lateral, right-lateral, left-medial, right-medial, dorsal, ventral, anterior,
     /// posterior (3D surfaces); axial, coronal, sagittal, ortho (slices through the crosshair);
-    /// 3d (the session's camera); traces (the first recording's channels). Default: the session's camera, or slices when only volumes
-    /// are open.
+    /// 3d (the session's camera); traces (the first recording's channels); raster and psth (the
+    /// first spike set's raster, and its event-aligned views). Default: the session's camera,
+    /// slices when only volumes are open, the raster when only spikes are.
     #[arg(long, value_parser = parse_figure_view)]
     pub view: Option<FigureView>,
     /// Crosshair (slice position) in world millimetres, X,Y,Z.
@@ -102,10 +109,21 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
         session.scene.colorbar = false;
     }
     let only_volumes = session.scene.surfaces.is_empty() && !session.scene.volumes.is_empty();
+    // Spikes alone (on the template brain when their units have positions).
+    let only_spikes = session
+        .scene
+        .surfaces
+        .iter()
+        .all(|s| matches!(s.source, crate::model::Source::Demo { .. }))
+        && session.scene.volumes.is_empty()
+        && session.scene.recordings.is_empty()
+        && !session.scene.spikes.is_empty();
     let view = args
         .view
         .unwrap_or(if only_volumes && args.scene.is_none() {
             FigureView::Ortho
+        } else if only_spikes && args.scene.is_none() {
+            FigureView::Raster
         } else {
             FigureView::ThreeD
         });
@@ -135,6 +153,8 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
             crate::ui::figure::render_figure(&gpu, session, args.size, args.transparent)
         }
         FigureView::Traces => crate::ui::figure::render_traces(&gpu, session, args.size),
+        FigureView::Raster => crate::ui::figure::render_raster(&gpu, session, args.size),
+        FigureView::Psth => crate::ui::figure::render_psth(&gpu, session, args.size),
     };
     crate::ui::figure::check_volumes_fit(&gpu.device, &session).map_err(CliError::input)?;
     if matches!(view, FigureView::Slice(_) | FigureView::Ortho) && session.scene.volumes.is_empty()

@@ -17,6 +17,7 @@ pub mod butter;
 pub mod filter;
 pub mod pyramid;
 pub mod spectrum;
+pub mod spikes;
 
 pub use butter::{Band, DEFAULT_NOTCH_Q, Sos, butter, iirnotch, notch_harmonics};
 pub use filter::{

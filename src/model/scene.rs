@@ -307,6 +307,102 @@ pub struct RecordingLayer {
     pub range: [f32; 2],
 }
 
+/// The order of units in the raster.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnitSort {
+    /// By the file's unit id.
+    #[default]
+    Id,
+    /// Deepest first (the tip of the probe at the bottom, as phy and Neuropixels plots show).
+    Depth,
+    /// Highest mean firing rate first.
+    Rate,
+    /// By curation label (good, mua, noise, unlabelled), then id.
+    Label,
+}
+
+impl UnitSort {
+    pub const ALL: [UnitSort; 4] = [
+        UnitSort::Id,
+        UnitSort::Depth,
+        UnitSort::Rate,
+        UnitSort::Label,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            UnitSort::Id => "id",
+            UnitSort::Depth => "depth",
+            UnitSort::Rate => "firing rate",
+            UnitSort::Label => "label",
+        }
+    }
+}
+
+/// Event-aligned views: which events, what window, what bins.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Alignment {
+    /// The event type aligned to (`None`: the first type the data has).
+    pub event: Option<String>,
+    /// Window around each event, seconds (start negative: before the event).
+    pub window_secs: [f64; 2],
+    pub bin_secs: f64,
+    /// Gaussian smoothing of PSTHs, standard deviation in seconds (0: none).
+    pub smooth_secs: f64,
+    /// Separate PSTHs (and raster blocks) per condition.
+    pub by_condition: bool,
+}
+
+impl Default for Alignment {
+    fn default() -> Self {
+        Alignment {
+            event: None,
+            window_secs: [-0.5, 1.0],
+            bin_secs: 0.02,
+            smooth_secs: 0.03,
+            by_condition: true,
+        }
+    }
+}
+
+/// Sorted spikes shown in the raster and the event-aligned views (and as units in 3D).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SpikeLayer {
+    pub id: LayerId,
+    pub name: String,
+    pub source: Source,
+    pub visible: bool,
+    #[serde(default)]
+    pub sort: UnitSort,
+    /// Leave units labelled `noise` out of the views.
+    #[serde(default)]
+    pub hide_noise: bool,
+    /// The raster's window: start and length in seconds.
+    pub view_start_secs: f64,
+    pub view_secs: f64,
+    /// First unit row shown (vertical scroll) and rows on screen (0: all units).
+    #[serde(default)]
+    pub first_row: usize,
+    #[serde(default)]
+    pub rows: usize,
+    /// The unit shown in the single-unit views, by id.
+    #[serde(default)]
+    pub selected_unit: Option<i64>,
+    #[serde(default)]
+    pub align: Alignment,
+    /// Events tables opened onto these spikes.
+    #[serde(default)]
+    pub event_files: Vec<Source>,
+    /// Units drawn in the 3D view (where their positions are known), coloured by their rate
+    /// over the second before the time cursor.
+    #[serde(default)]
+    pub units_in_3d: bool,
+    pub colormap: Colormap,
+    /// Rate range of the 3D colours, spikes per second.
+    pub range: [f32; 2],
+}
+
 /// The standard views of a brain figure. The camera looks at the brain from the named side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -542,6 +638,8 @@ pub struct Scene {
     pub volumes: Vec<VolumeLayer>,
     #[serde(default)]
     pub recordings: Vec<RecordingLayer>,
+    #[serde(default)]
+    pub spikes: Vec<SpikeLayer>,
     /// The time cursor shared by every time-based view (traces, electrodes, rasters), seconds.
     #[serde(default)]
     pub time_cursor_secs: f64,
@@ -574,6 +672,7 @@ impl Default for Scene {
             surfaces: Vec::new(),
             volumes: Vec::new(),
             recordings: Vec::new(),
+            spikes: Vec::new(),
             time_cursor_secs: 0.0,
             cursor_mm: None,
             radiological: false,
@@ -593,6 +692,7 @@ impl Scene {
             .flat_map(|s| std::iter::once(s.id).chain(s.overlays.iter().map(|o| o.id)))
             .chain(self.volumes.iter().map(|v| v.id))
             .chain(self.recordings.iter().map(|r| r.id))
+            .chain(self.spikes.iter().map(|s| s.id))
             .max()
             .unwrap_or(0);
         let id = self.next_id.max(in_use + 1);
@@ -610,6 +710,12 @@ impl Scene {
             }
             for o in &mut s.overlays {
                 o.source.resolve(base);
+            }
+        }
+        for s in &mut self.spikes {
+            s.source.resolve(base);
+            for e in &mut s.event_files {
+                e.resolve(base);
             }
         }
         for r in &mut self.recordings {
@@ -642,6 +748,14 @@ impl Scene {
         self.recordings.iter_mut().find(|r| r.id == id)
     }
 
+    pub fn spike_layer(&self, id: LayerId) -> Option<&SpikeLayer> {
+        self.spikes.iter().find(|s| s.id == id)
+    }
+
+    pub fn spike_layer_mut(&mut self, id: LayerId) -> Option<&mut SpikeLayer> {
+        self.spikes.iter_mut().find(|s| s.id == id)
+    }
+
     pub fn volume(&self, id: LayerId) -> Option<&VolumeLayer> {
         self.volumes.iter().find(|v| v.id == id)
     }
@@ -666,6 +780,11 @@ impl Scene {
 
     /// Removes a surface, an overlay or a volume; returns whether anything was removed.
     pub fn remove(&mut self, id: LayerId) -> bool {
+        let spikes = self.spikes.len();
+        self.spikes.retain(|s| s.id != id);
+        if self.spikes.len() != spikes {
+            return true;
+        }
         let recordings = self.recordings.len();
         self.recordings.retain(|r| r.id != id);
         if self.recordings.len() != recordings {

@@ -12,6 +12,7 @@ pub mod colormap;
 pub mod context;
 pub mod export;
 pub mod layouts;
+pub mod raster_renderer;
 pub mod slice_renderer;
 pub mod surface_renderer;
 pub mod target;
@@ -20,6 +21,7 @@ pub mod volume_renderer;
 
 pub use camera::Camera;
 pub use context::{GpuContext, RenderError};
+pub use raster_renderer::{RasterBand, RasterRenderer};
 pub use slice_renderer::{SlicePlane, SliceRenderer, VolumeDraw};
 pub use surface_renderer::{Facing, OverlayDraw, OverlayValues, SurfaceDraw, SurfaceRenderer};
 pub use target::ViewTarget;

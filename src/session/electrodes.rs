@@ -66,7 +66,7 @@ impl ElectrodeMesh {
 }
 
 /// A unit icosphere (one subdivision: 42 vertices, 80 triangles), counter-clockwise outward.
-fn icosphere() -> (Vec<Vec3>, Vec<[u32; 3]>) {
+pub(super) fn icosphere() -> (Vec<Vec3>, Vec<[u32; 3]>) {
     let t = (1.0 + 5f32.sqrt()) / 2.0;
     let mut p: Vec<Vec3> = [
         (-1.0, t, 0.0),

@@ -48,6 +48,7 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
         surfaces: Vec::new(),
         volumes: Vec::new(),
         recordings: Vec::new(),
+        spikes: Vec::new(),
         ..scene.clone()
     });
     let n = scene.surfaces.len().max(1) as f32;
@@ -144,6 +145,11 @@ pub fn load_scene(scene: Scene, progress: &(dyn Fn(f32) + Sync)) -> (Session, Ve
                 }
             }
             Err(e) => errors.push(e),
+        }
+    }
+    for layer in scene.spikes {
+        if let Err(e) = session.reload_spikes(layer) {
+            errors.push(e);
         }
     }
     for layer in scene.volumes {

@@ -11,6 +11,7 @@ mod filters;
 mod load;
 pub mod prepare;
 mod recordings;
+mod spikes;
 mod volumes;
 
 use std::collections::HashMap;
@@ -24,6 +25,10 @@ pub use prepare::{Prepared, default_iso_level, is_underlay_file, prepare_files};
 pub use recordings::{
     RAW_WINDOW_SAMPLES, RecordingData, TraceRow, TraceScreen, default_layer, layer_with_scale,
     nice_ceil, trace_color,
+};
+pub use spikes::{
+    AlignedViews, PsthCurve, RasterImage, RasterRow, SpikeData, UnitMesh, aligned_raster_counts,
+    condition_color, default_spike_layer, label_color, raster_background, unit_name, visible_rows,
 };
 pub use volumes::{MaskRequest, VolumeData, reload_volume};
 
@@ -50,6 +55,12 @@ pub struct Session {
     animated: HashMap<LayerId, (f32, u64, Arc<Vec<f32>>)>,
     volumes: HashMap<LayerId, Arc<VolumeData>>,
     recordings: HashMap<LayerId, Arc<RecordingData>>,
+    spikes: HashMap<LayerId, Arc<spikes::SpikeData>>,
+    unit_meshes: HashMap<LayerId, Arc<spikes::UnitMesh>>,
+    /// (time, spike data key, per-vertex rates) of each layer's unit markers.
+    unit_states: HashMap<LayerId, (f64, u64, Arc<Vec<f32>>)>,
+    /// Changes whenever any unit marker colours change (their GPU key).
+    unit_values_key: u64,
     /// Overview pyramids per recording, one per channel, built in the background.
     pyramids: HashMap<LayerId, Arc<Vec<crate::dsp::pyramid::Pyramid>>>,
     electrode_meshes: HashMap<LayerId, Arc<electrodes::ElectrodeMesh>>,
@@ -72,6 +83,7 @@ pub struct Session {
 pub enum Applied {
     Surface(LayerId),
     Recording(LayerId),
+    Spikes(LayerId),
     Volume(LayerId),
     Overlay(LayerId),
     Underlay(LayerId),
@@ -156,6 +168,9 @@ impl Session {
                 self.electrode_meshes.remove(&layer);
                 self.electrode_states.remove(&layer);
                 self.recordings.remove(&layer);
+                self.spikes.remove(&layer);
+                self.unit_meshes.remove(&layer);
+                self.unit_states.remove(&layer);
                 self.pyramids.remove(&layer);
                 self.volumes.remove(&layer);
                 self.surfaces.remove(&layer);
@@ -248,6 +263,7 @@ impl Session {
     ) -> Vec<Result<Applied, String>> {
         let mut results: Vec<Option<Result<Applied, String>>> = Vec::new();
         let mut later = Vec::new();
+        let mut later_events = Vec::new();
         let mut added = Vec::new();
         for (index, item) in prepared.into_iter().enumerate() {
             results.push(None);
@@ -279,6 +295,13 @@ impl Session {
                 Ok(Prepared::Montage { source, electrodes }) => {
                     results[index] = Some(self.apply_montage(&source, electrodes, preferred));
                 }
+                Ok(Prepared::Spikes { source, set }) => {
+                    let id = self.add_spikes(source, *set);
+                    results[index] = Some(Ok(Applied::Spikes(id)));
+                }
+                Ok(Prepared::Events { source, events }) => {
+                    later_events.push((index, source, events));
+                }
                 Ok(Prepared::Volume {
                     source,
                     data,
@@ -288,6 +311,9 @@ impl Session {
                     results[index] = Some(Ok(Applied::Volume(id)));
                 }
             }
+        }
+        for (index, source, events) in later_events {
+            results[index] = Some(self.apply_events(&source, events, preferred));
         }
         for (index, source, overlays) in later {
             let target = self.overlay_target(&source, &overlays, &added, preferred);
@@ -501,6 +527,7 @@ impl Session {
                 }
             })
             .chain(self.electrode_draws())
+            .chain(self.unit_draws())
             .collect()
     }
 

@@ -33,6 +33,16 @@ pub enum Prepared {
         source: Source,
         data: Arc<super::recordings::RecordingData>,
     },
+    /// Sorted spikes for the raster.
+    Spikes {
+        source: Source,
+        set: Box<crate::model::SpikeSet>,
+    },
+    /// Events for the spikes (an events table).
+    Events {
+        source: Source,
+        events: Vec<crate::model::Event>,
+    },
     /// A volume for the slice views (with the label table found next to an atlas).
     Volume {
         source: Source,
@@ -48,6 +58,8 @@ impl Prepared {
             Prepared::Overlays { .. }
             | Prepared::Volume { .. }
             | Prepared::Recording { .. }
+            | Prepared::Spikes { .. }
+            | Prepared::Events { .. }
             | Prepared::Montage { .. } => None,
         }
     }
@@ -113,6 +125,18 @@ fn prepare_loaded(path: &Path, loaded: Loaded) -> Result<Prepared, FormatError> 
         return Ok(Prepared::Montage {
             source: Source::file(path),
             electrodes: loaded.electrodes,
+        });
+    }
+    if let Some(set) = loaded.spikes {
+        return Ok(Prepared::Spikes {
+            source: Source::file(path),
+            set: Box::new(set),
+        });
+    }
+    if !loaded.events.is_empty() {
+        return Ok(Prepared::Events {
+            source: Source::file(path),
+            events: loaded.events,
         });
     }
     if let Some(recording) = loaded.recording {

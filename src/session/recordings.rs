@@ -292,11 +292,14 @@ impl Session {
     /// Whether electrodes would be drawn on nothing: a recording with positions, no surfaces.
     pub fn needs_template_brain(&self) -> bool {
         self.scene.surfaces.is_empty()
-            && self.scene.recordings.iter().any(|r| {
+            && (self.scene.recordings.iter().any(|r| {
                 self.recordings
                     .get(&r.id)
                     .is_some_and(|d| !d.recording.electrodes.is_empty())
-            })
+            }) || self.scene.spikes.iter().any(|s| {
+                self.spike_data(s.id)
+                    .is_some_and(|d| d.set.units.iter().any(|u| u.position_mm.is_some()))
+            }))
     }
 
     /// Adds the MNI152 template hemispheres (the demo's brain, without its activation) for

@@ -24,6 +24,10 @@ pub enum Pane {
     Traces,
     /// Power spectra, spectrogram and band power of a recording.
     Spectra,
+    /// The spike raster of sorted units.
+    Raster,
+    /// Event-aligned rasters, PSTHs, the population heatmap and single-unit statistics.
+    Aligned,
 }
 
 impl Pane {
@@ -37,6 +41,8 @@ impl Pane {
             Pane::Slice(_) => "Sagittal",
             Pane::Traces => "Traces",
             Pane::Spectra => "Spectra",
+            Pane::Raster => "Raster",
+            Pane::Aligned => "PSTH",
         }
     }
 }
@@ -80,6 +86,11 @@ pub struct AppState {
     pub trace_view: super::panels::traces::TraceViewState,
     pub trace_renderer: crate::render::TraceRenderer,
     pub spectra: super::panels::spectra::SpectraState,
+    /// The spike raster's view and state, and the event-aligned views'.
+    pub raster_view: super::panels::raster::RasterViewState,
+    pub raster_renderer: crate::render::RasterRenderer,
+    pub aligned_view: super::panels::psth::AlignedViewState,
+    pub raster_renderer_aligned: crate::render::RasterRenderer,
     /// Recordings whose overview pyramids are being built, or failed to build: (layer, data key).
     pyramids_in_flight: Vec<(LayerId, u64)>,
     last_input_time: Option<f64>,
@@ -135,6 +146,10 @@ impl GliaApp {
         let renderer = SceneRenderer::new(&render_state.device, &render_state.queue);
         let trace_renderer =
             crate::render::TraceRenderer::new(&render_state.device, &render_state.queue);
+        let raster_renderer =
+            crate::render::RasterRenderer::new(&render_state.device, &render_state.queue);
+        let raster_renderer_aligned =
+            crate::render::RasterRenderer::new(&render_state.device, &render_state.queue);
         let mut state = AppState {
             ctx: ctx.clone(),
             render_state,
@@ -158,6 +173,10 @@ impl GliaApp {
             trace_view: Default::default(),
             trace_renderer,
             spectra: Default::default(),
+            raster_view: Default::default(),
+            raster_renderer,
+            aligned_view: Default::default(),
+            raster_renderer_aligned,
             pyramids_in_flight: Vec::new(),
             playback: Playback {
                 playing: false,
@@ -193,6 +212,7 @@ impl GliaApp {
         state.request_cluster_masks();
         state.request_pyramids();
         state.session.update_electrodes();
+        state.session.update_units_3d();
         state.handle_dropped_files(ui.ctx());
         state.handle_shortcuts(ui.ctx());
         state.advance_playback(ui.ctx());
@@ -213,6 +233,11 @@ impl GliaApp {
             let scene = &state.session.scene;
             let alone = scene.surfaces.is_empty() && scene.volumes.is_empty();
             ensure_trace_panes(&mut self.tree, alone);
+        }
+        if !state.session.scene.spikes.is_empty() {
+            let scene = &state.session.scene;
+            let alone = scene.surfaces.is_empty() && scene.volumes.is_empty();
+            ensure_spike_panes(&mut self.tree, alone);
         }
         egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));
         egui::Panel::bottom("status").show(ui, |ui| status_bar_ui(ui, state));
@@ -324,6 +349,44 @@ fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>, traces_first: bool) {
     }
 }
 
+/// Adds the raster and the event-aligned views: as tabs beside the trace browser when it is
+/// open, else as their own tabs under the other views. Once.
+fn ensure_spike_panes(tree: &mut egui_tiles::Tree<Pane>, raster_first: bool) {
+    let present = tree
+        .tiles
+        .iter()
+        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Raster)));
+    if present {
+        return;
+    }
+    let traces = tree
+        .tiles
+        .iter()
+        .find(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Traces)))
+        .map(|(id, _)| *id);
+    let raster = tree.tiles.insert_pane(Pane::Raster);
+    let aligned = tree.tiles.insert_pane(Pane::Aligned);
+    if let Some(tabs) = traces.and_then(|t| tree.tiles.parent_of(t))
+        && let Some(egui_tiles::Tile::Container(container)) = tree.tiles.get_mut(tabs)
+    {
+        container.add_child(raster);
+        container.add_child(aligned);
+        return;
+    }
+    let tabs = tree.tiles.insert_tab_tile(vec![raster, aligned]);
+    if let Some(root) = tree.root() {
+        let column = tree.tiles.insert_vertical_tile(vec![root, tabs]);
+        if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(linear))) =
+            tree.tiles.get_mut(column)
+        {
+            let (top, bottom) = if raster_first { (1.0, 2.5) } else { (1.5, 1.0) };
+            linear.shares.set_share(root, top);
+            linear.shares.set_share(tabs, bottom);
+        }
+        tree.root = Some(column);
+    }
+}
+
 struct Behavior<'a> {
     state: &'a mut AppState,
 }
@@ -342,6 +405,8 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Slice(index) => super::panels::slices::slice_ui(ui, self.state, *index),
             Pane::Traces => super::panels::traces::traces_ui(ui, self.state),
             Pane::Spectra => super::panels::spectra::spectra_ui(ui, self.state),
+            Pane::Raster => super::panels::raster::raster_ui(ui, self.state),
+            Pane::Aligned => super::panels::psth::psth_ui(ui, self.state),
         }
         egui_tiles::UiResponse::None
     }
@@ -762,6 +827,14 @@ impl AppState {
                             Ok(Applied::Recording(id)) => {
                                 self.selected = Some(id);
                                 self.request_template_brain();
+                            }
+                            Ok(Applied::Spikes(id)) => {
+                                self.selected = Some(id);
+                                if self.session.spike_data(id).is_some_and(|d| {
+                                    d.set.units.iter().any(|u| u.position_mm.is_some())
+                                }) {
+                                    self.request_template_brain();
+                                }
                             }
                             Ok(Applied::Underlay(_)) => {}
                             Err(e) => self.report_error(e),

@@ -185,6 +185,7 @@ pub fn render_figure_at(
     check_volumes_fit(&gpu.device, session)?;
     session.update_cluster_masks();
     session.update_electrodes();
+    session.update_units_3d();
     let mut renderer = SceneRenderer::new(&gpu.device, &gpu.queue);
     let mut target = ViewTarget::new(&gpu.device, size);
     let camera = draw_scene(
@@ -412,6 +413,109 @@ pub fn render_traces(
             Color32::WHITE,
         );
         traces::paint_browser(painter, full, session, &layer, &screen, ppp, None);
+    });
+    egui.paint(output, size).map_err(|e| e.to_string())
+}
+
+/// The spike layer a figure shows: the first.
+fn first_spikes(session: &Session) -> Result<crate::model::SpikeLayer, String> {
+    session.scene.spikes.first().cloned().ok_or_else(|| {
+        "the raster and PSTH views need sorted spikes (a phy folder, NWB units, a unit,time table)"
+            .to_owned()
+    })
+}
+
+/// Renders the spike raster of the first spike layer headlessly, as the window's Raster pane
+/// draws it: the same window, rows, order, colours, events and time cursor.
+pub fn render_raster(
+    gpu: &GpuContext,
+    session: &Session,
+    size: [u32; 2],
+) -> Result<image::RgbaImage, String> {
+    use super::panels::raster;
+    crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    let layer = first_spikes(session)?;
+    let ppp = figure_pixels_per_point(size);
+    let full = Rect::from_min_size(
+        Pos2::ZERO,
+        egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
+    );
+    let (rect, _, _) = raster::raster_rects(full);
+    let pixels = [
+        (rect.width() * ppp).round().max(1.0) as u32,
+        (rect.height() * ppp).round().max(1.0) as u32,
+    ];
+    let theme = session.scene.theme;
+    let image = session.raster_image(&layer, pixels);
+    let mut target = ViewTarget::new(&gpu.device, pixels);
+    let mut renderer = crate::render::RasterRenderer::new(&gpu.device, &gpu.queue);
+    raster::draw_image(&mut renderer, &mut target, &image, pixels, theme);
+    let mut egui = super::headless::HeadlessEgui::new(gpu);
+    let texture = egui.register_texture(target.texture_view());
+    let output = egui.run(size, ppp, 0.0, |ui| {
+        let painter = ui.painter();
+        let [r, g, b] = theme.background().map(|c| (c * 255.0).round() as u8);
+        painter.rect_filled(full, 0.0, Color32::from_rgb(r, g, b));
+        painter.image(
+            texture,
+            rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        raster::paint_raster(painter, full, session, &layer, &image);
+    });
+    egui.paint(output, size).map_err(|e| e.to_string())
+}
+
+/// Renders the event-aligned views of the first spike layer headlessly, as the window's PSTH
+/// pane draws them.
+pub fn render_psth(
+    gpu: &GpuContext,
+    session: &Session,
+    size: [u32; 2],
+) -> Result<image::RgbaImage, String> {
+    use super::panels::{psth, raster};
+    crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    let layer = first_spikes(session)?;
+    let ppp = figure_pixels_per_point(size);
+    let full = Rect::from_min_size(
+        Pos2::ZERO,
+        egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
+    );
+    let rects = psth::AlignedRects::new(full);
+    let pixels = [
+        (rects.raster.width() * ppp).round().max(1.0) as u32,
+        (rects.raster.height() * ppp).round().max(1.0) as u32,
+    ];
+    let theme = session.scene.theme;
+    let views = session.aligned_views(&layer, pixels[0] as usize);
+    let mut target = ViewTarget::new(&gpu.device, pixels);
+    let mut renderer = crate::render::RasterRenderer::new(&gpu.device, &gpu.queue);
+    raster::draw_image(&mut renderer, &mut target, &views.raster, pixels, theme);
+    let mut egui = super::headless::HeadlessEgui::new(gpu);
+    let texture = egui.register_texture(target.texture_view());
+    let heatmap = psth::heatmap_image(&views, &layer).map(|img| {
+        egui.ctx
+            .load_texture("heatmap", img, egui::TextureOptions::NEAREST)
+    });
+    let output = egui.run(size, ppp, 0.0, |ui| {
+        let painter = ui.painter();
+        let [r, g, b] = theme.background().map(|c| (c * 255.0).round() as u8);
+        painter.rect_filled(full, 0.0, Color32::from_rgb(r, g, b));
+        painter.image(
+            texture,
+            rects.raster,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        psth::paint_aligned(
+            painter,
+            full,
+            session,
+            &layer,
+            &views,
+            heatmap.as_ref().map(|t| t.id()),
+        );
     });
     egui.paint(output, size).map_err(|e| e.to_string())
 }

@@ -3,6 +3,8 @@
 pub mod inspector;
 pub mod layers;
 pub mod menu;
+pub mod psth;
+pub mod raster;
 pub mod recording_layers;
 pub mod slices;
 pub mod spectra;

@@ -581,7 +581,7 @@ pub fn paint_browser(
         layer.first_row,
     );
     paint_annotations(painter, traces, session, layer, text);
-    paint_time_axis(painter, axis, layer, text);
+    paint_time_axis(painter, axis, layer.view_start_secs, layer.view_secs, text);
     paint_cursor(painter, traces, layer, session.scene.time_cursor_secs);
     if let Some(note) = &screen.note {
         painter.text(
@@ -628,8 +628,9 @@ fn paint_labels(
     }
 }
 
-fn paint_time_axis(painter: &egui::Painter, axis: Rect, layer: &RecordingLayer, text: Color32) {
-    let (t0, w) = (layer.view_start_secs, layer.view_secs.max(1e-9));
+/// Time ticks along `axis` for a window of `w` seconds from `t0`.
+pub fn paint_time_axis(painter: &egui::Painter, axis: Rect, t0: f64, w: f64, text: Color32) {
+    let w = w.max(1e-9);
     // A tick step of 1, 2 or 5 times a power of ten, about every 80 points.
     let raw = w * 80.0 / f64::from(axis.width().max(1.0));
     let step = crate::session::nice_ceil(raw);
