@@ -298,3 +298,61 @@ fn a_truncated_recording_gives_an_error_and_keeps_the_open_one() {
     assert_eq!(state.errors.len(), 1, "{:?}", state.errors);
     assert!(state.errors[0].contains("cut.edf"), "{}", state.errors[0]);
 }
+
+#[test]
+fn a_phy_folder_opens_in_the_raster_and_aligns_to_events() {
+    let mut harness = harness(vec![data("spikes/phy"), data("spikes/events.csv")]);
+    wait_for_jobs(&mut harness);
+    {
+        let state = &harness.state().state;
+        assert!(state.errors.is_empty(), "{:?}", state.errors);
+        assert_eq!(state.session.scene.spikes.len(), 1);
+        // Every spike of the window is in the raster.
+        let image = &state.raster_view.image;
+        assert_eq!(image.rows.len(), 7);
+        assert!(image.counts.iter().sum::<u32>() > 500);
+    }
+    harness.get_by_label("Raster");
+    harness.snapshot("ui_raster_phy");
+    // Sorting by depth puts the deepest unit (id 40, 300 µm) on top.
+    harness.state_mut().state.session.scene.spikes[0].sort = glia::model::UnitSort::Depth;
+    harness.run_steps(2);
+    let top = harness.state().state.raster_view.image.rows[0].index;
+    let set = &harness
+        .state()
+        .state
+        .session
+        .spike_data(harness.state().state.session.scene.spikes[0].id)
+        .unwrap()
+        .set;
+    assert_eq!(set.units[top].id, 40);
+
+    harness.get_by_label("PSTH").click();
+    harness.run_steps(3);
+    let views = &harness.state().state.aligned_view.views;
+    assert_eq!(views.event.as_deref(), Some("stim"));
+    assert_eq!(views.n_events, 20);
+    assert_eq!(views.curves.len(), 2, "left and right");
+    if std::env::var_os("GLIA_DEBUG_UI").is_some() {
+        harness.render().unwrap().save("/tmp/ui_psth.png").unwrap();
+    }
+}
+
+#[test]
+fn a_corrupt_phy_folder_gives_an_error_and_keeps_the_open_spikes() {
+    let mut harness = harness(vec![data("spikes/phy")]);
+    wait_for_jobs(&mut harness);
+    harness
+        .state_mut()
+        .state
+        .open_paths(vec![data("spikes/phy_bad_lengths")]);
+    wait_for_jobs(&mut harness);
+    let state = &harness.state().state;
+    assert_eq!(state.session.scene.spikes.len(), 1);
+    assert_eq!(state.errors.len(), 1, "{:?}", state.errors);
+    assert!(
+        state.errors[0].contains("phy_bad_lengths"),
+        "{}",
+        state.errors[0]
+    );
+}

@@ -2,7 +2,7 @@
 //! interval histograms, autocorrelograms and rates over time.
 //!
 //! Conventions (those of `numpy.histogram` for the fixtures in the tests): a window
-//! `[w0, w1)` is cut into `round((w1 - w0) / bin)` bins with edges `w0 + k·bin`; a spike at
+//! `[w0, w1)` is cut into `floor((w1 - w0) / bin)` whole bins with edges `w0 + k·bin`; a spike at
 //! relative time `d` counts in bin `floor((d - w0) / bin)`. Rates are counts divided by the
 //! number of events and the bin width (spikes per second).
 
@@ -15,7 +15,9 @@ pub fn n_bins(window: (f64, f64), bin: f64) -> usize {
     if !(bin > 0.0) || !(window.1 > window.0) {
         return 0;
     }
-    (((window.1 - window.0) / bin).round() as usize).max(1)
+    // Whole bins only (the last may not stick out of the window); 1e-9 forgives the rounding
+    // of windows that are whole multiples (1.5 / 0.05 = 29.999…).
+    (((window.1 - window.0) / bin + 1e-9).floor() as usize).max(1)
 }
 
 /// Spike counts per bin summed over events, for spikes within `[e + w0, e + w1)` of each event
@@ -187,11 +189,12 @@ pub fn raster_counts(
             } else {
                 let mut start = 0usize;
                 for (c, cell) in row.iter_mut().enumerate() {
-                    let edge = t0 + (c + 1) as f64 * per_col;
+                    // The same rounding as spike by spike: column floor((t - t0) / per_col).
+                    let next = (c + 1) as f64;
                     let end = if c + 1 == columns {
                         spikes.len()
                     } else {
-                        start + spikes[start..].partition_point(|&t| t < edge)
+                        start + spikes[start..].partition_point(|&t| (t - t0) / per_col < next)
                     };
                     *cell = (end - start) as u32;
                     start = end;
@@ -222,6 +225,21 @@ mod tests {
         }
         assert_eq!(dense, brute);
         assert_eq!(dense.iter().sum::<u32>(), 100_000);
+    }
+
+    #[test]
+    fn dense_path_rounds_column_edges_as_the_sparse_one() {
+        // Spikes on a whole-millisecond grid land on column edges of a 0.3–1.3 s view.
+        let times: Vec<f64> = (0..2000).map(|i| i as f64 * 1e-3).collect();
+        let set = SpikeSet::from_trains(vec![crate::model::Unit::new(0)], vec![times.clone()]);
+        let (t0, t1, columns) = (0.3, 1.3, 100);
+        let dense = raster_counts(&set, &[0], t0, t1, columns);
+        let per_col = (t1 - t0) / columns as f64;
+        let mut brute = vec![0u32; columns];
+        for &t in times.iter().filter(|&&t| t >= t0 && t < t1) {
+            brute[(((t - t0) / per_col) as usize).min(columns - 1)] += 1;
+        }
+        assert_eq!(dense, brute);
     }
 
     #[test]

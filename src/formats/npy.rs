@@ -25,7 +25,7 @@ pub enum Dtype {
 
 impl Dtype {
     fn parse(descr: &str) -> Option<(Dtype, bool)> {
-        let (order, code) = descr.split_at(1.min(descr.len()));
+        let (order, code) = (descr.get(..1)?, descr.get(1..)?);
         let big = match order {
             "<" | "|" | "=" => false,
             ">" => true,

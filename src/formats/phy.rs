@@ -310,6 +310,7 @@ fn read_tsv_table(path: &Path) -> Result<Option<TsvTable>, FormatError> {
         return Ok(None);
     }
     let text = std::fs::read_to_string(path).map_err(|e| FormatError::io(path, e))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let Some(head) = lines.next() else {
         return Ok(None);

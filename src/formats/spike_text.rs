@@ -68,6 +68,9 @@ pub fn sniff(head: &[u8], name: &str) -> Option<TextKind> {
     if !(tabular || trains) {
         return None;
     }
+    let head = head
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(head);
     let text = std::str::from_utf8(head).ok().or_else(|| {
         // The head may end inside a multi-byte character.
         let cut = head.len().saturating_sub(3);
@@ -118,7 +121,13 @@ fn split_row(line: &str) -> Vec<String> {
 
 fn read_text(path: &Path) -> Result<String, FormatError> {
     let bytes = std::fs::read(path).map_err(|e| FormatError::io(path, e))?;
-    String::from_utf8(bytes).map_err(|_| FormatError::invalid(path, "not UTF-8 text"))
+    let mut text =
+        String::from_utf8(bytes).map_err(|_| FormatError::invalid(path, "not UTF-8 text"))?;
+    // Spreadsheet programs start CSV files with a byte-order mark.
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
 }
 
 /// A time unit of a text spike file.

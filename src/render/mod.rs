@@ -42,6 +42,7 @@ pub const SHADERS: &[(&str, &str)] = &[
     ("slice.wgsl", include_str!("../../shaders/slice.wgsl")),
     ("volume.wgsl", include_str!("../../shaders/volume.wgsl")),
     ("traces.wgsl", include_str!("../../shaders/traces.wgsl")),
+    ("raster.wgsl", include_str!("../../shaders/raster.wgsl")),
 ];
 
 /// The renderers of the views: surfaces and volume slices.

@@ -198,7 +198,7 @@ impl RasterRenderer {
             let (texture, _) = self.counts.as_ref().expect("made above");
             // Rows of the count image may be wider than the texture allows; copy row by row
             // only then.
-            let full_width = counts.len() / n_rows.max(1);
+            let full_width = counts.len() / bands.len().max(1);
             let data: std::borrow::Cow<[u32]> = if full_width == columns {
                 std::borrow::Cow::Borrowed(&counts[..n_rows * columns])
             } else {

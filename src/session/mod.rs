@@ -264,6 +264,8 @@ impl Session {
         let mut results: Vec<Option<Result<Applied, String>>> = Vec::new();
         let mut later = Vec::new();
         let mut later_events = Vec::new();
+        // Events opened with spikes go to those spikes.
+        let mut new_spikes = None;
         let mut added = Vec::new();
         for (index, item) in prepared.into_iter().enumerate() {
             results.push(None);
@@ -297,6 +299,7 @@ impl Session {
                 }
                 Ok(Prepared::Spikes { source, set }) => {
                     let id = self.add_spikes(source, *set);
+                    new_spikes = Some(id);
                     results[index] = Some(Ok(Applied::Spikes(id)));
                 }
                 Ok(Prepared::Events { source, events }) => {
@@ -313,7 +316,7 @@ impl Session {
             }
         }
         for (index, source, events) in later_events {
-            results[index] = Some(self.apply_events(&source, events, preferred));
+            results[index] = Some(self.apply_events(&source, events, new_spikes.or(preferred)));
         }
         for (index, source, overlays) in later {
             let target = self.overlay_target(&source, &overlays, &added, preferred);

@@ -99,6 +99,8 @@ pub struct RasterRow {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RasterImage {
     pub columns: usize,
+    /// The first row shown (the layer's, kept within the rows there are).
+    pub first_row: usize,
     pub rows: Vec<RasterRow>,
     /// `rows.len() × columns`, row-major.
     pub counts: Vec<u32>,
@@ -133,7 +135,16 @@ pub struct AlignedViews {
     pub acg: Vec<f64>,
     pub rate: Vec<f64>,
     pub rate_bin_secs: f64,
+    /// Fraction of all the unit's inter-spike intervals shorter than 2 ms (refractory
+    /// violations).
+    pub refractory_fraction: f64,
+    /// The bin width used: the layer's, widened when its window would need more than
+    /// [`MAX_BINS`] bins.
+    pub bin_secs: f64,
 }
+
+/// The most bins an aligned view computes (PSTHs, heatmap columns).
+pub const MAX_BINS: usize = 2000;
 
 impl Session {
     pub fn spike_data(&self, id: LayerId) -> Option<&Arc<SpikeData>> {
@@ -197,8 +208,19 @@ impl Session {
             .filter(|id| self.spikes.contains_key(id))
             .or_else(|| self.scene.spikes.last().map(|s| s.id))
             .ok_or_else(|| {
-                format!("{file}: events are aligned to spikes; open the spikes first")
+                format!(
+                    "{file}: an events table is aligned to spikes; open the spikes first (a \
+                     recording's own BIDS events.tsv is read with the recording)"
+                )
             })?;
+        if self
+            .scene
+            .spike_layer(id)
+            .is_some_and(|l| l.event_files.contains(source))
+        {
+            // Already added: its events are there once.
+            return Ok(Applied::Spikes(id));
+        }
         let n = events.len();
         let mut set = self.spikes[&id].set.clone();
         merge_events(&mut set, events);
@@ -313,6 +335,7 @@ impl Session {
             .collect();
         RasterImage {
             columns,
+            first_row: first,
             rows,
             counts,
             blocks: Vec::new(),
@@ -328,7 +351,26 @@ impl Session {
         };
         let set = &data.set;
         let a = &layer.align;
-        let window = (a.window_secs[0], a.window_secs[1]);
+        // A window and bins that make sense whatever a session file says.
+        let (w0, w1) = (a.window_secs[0], a.window_secs[1]);
+        let window = if w0.is_finite() && w1.is_finite() && w1 > w0 {
+            (w0, w1)
+        } else {
+            (-0.5, 1.0)
+        };
+        let span = window.1 - window.0;
+        let bin = if a.bin_secs.is_finite() && a.bin_secs > 0.0 {
+            a.bin_secs
+        } else {
+            0.02
+        }
+        .max(span / MAX_BINS as f64);
+        // At most 100 bins of smoothing on either side of a bin.
+        let sigma_bins = if a.smooth_secs.is_finite() {
+            (a.smooth_secs / bin).clamp(0.0, 25.0)
+        } else {
+            0.0
+        };
         let kinds = self.spike_event_kinds(layer);
         let event = a
             .event
@@ -371,8 +413,8 @@ impl Session {
             .and_then(|id| set.units.iter().position(|u| u.id == id))
             .or_else(|| order.first().copied());
         let smooth = |rates: Vec<f64>| {
-            if a.smooth_secs > 0.0 && a.bin_secs > 0.0 {
-                stats::gaussian_filter1d(&rates, a.smooth_secs / a.bin_secs)
+            if sigma_bins > 0.0 {
+                stats::gaussian_filter1d(&rates, sigma_bins)
             } else {
                 rates
             }
@@ -382,6 +424,7 @@ impl Session {
             n_events: events.len(),
             unit,
             rate_bin_secs: 1.0,
+            bin_secs: bin,
             ..Default::default()
         };
         if let Some(u) = unit {
@@ -418,10 +461,14 @@ impl Session {
                     condition: conditions[c].clone(),
                     color: condition_color(c),
                     n_events: g.len(),
-                    rate_hz: smooth(stats::psth(times, g, window, a.bin_secs)),
+                    rate_hz: smooth(stats::psth(times, g, window, bin)),
                 })
                 .collect();
             views.isi = stats::isi_histogram(times, 0.1, 0.001);
+            if times.len() > 1 {
+                let short = times.windows(2).filter(|w| w[1] - w[0] < 0.002).count();
+                views.refractory_fraction = short as f64 / (times.len() - 1) as f64;
+            }
             views.acg = stats::autocorrelogram(times, 0.05, 0.001);
             let span = set.duration_secs().max(1e-3);
             views.rate_bin_secs = crate::session::nice_ceil(span / 200.0).max(0.001);
@@ -435,7 +482,7 @@ impl Session {
         // Population heatmap over every event of the type.
         let all: Vec<f64> = events.iter().map(|e| e.time_secs).collect();
         if !all.is_empty() {
-            let matrix = stats::psth_matrix(set, &order, &all, window, a.bin_secs);
+            let matrix = stats::psth_matrix(set, &order, &all, window, bin);
             views.heatmap = matrix
                 .into_iter()
                 .map(|r| {
@@ -594,17 +641,19 @@ pub fn aligned_raster_counts(
 
 /// Compares strings with embedded numbers by value ("45°" < "90°" < "135°").
 fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let num = |s: &str| {
+    // A total order: strings that start with a number first, by that number, then the rest.
+    let key = |s: &str| {
         let digits: String = s
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
             .collect();
-        digits.parse::<f64>().ok()
+        let n = digits.parse::<f64>().ok();
+        (n.is_none(), n.unwrap_or(0.0))
     };
-    match (num(a), num(b)) {
-        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        _ => a.cmp(b),
-    }
+    let (ka, kb) = (key(a), key(b));
+    ka.0.cmp(&kb.0)
+        .then(ka.1.total_cmp(&kb.1))
+        .then_with(|| a.cmp(b))
 }
 
 fn merge_events(set: &mut SpikeSet, events: Vec<Event>) {

@@ -247,7 +247,12 @@ impl Reaching {
         let trains: Vec<Vec<f64>> = (0..n)
             .into_par_iter()
             .map(|i| {
-                let mut rng = SplitMix::new(self.params.seed.wrapping_mul(7919) + i as u64 + 1);
+                let mut rng = SplitMix::new(
+                    self.params
+                        .seed
+                        .wrapping_mul(7919)
+                        .wrapping_add(i as u64 + 1),
+                );
                 let lmax = self.max_rate_hz(i).max(1e-3);
                 let mut t = 0.0;
                 let mut last = f64::NEG_INFINITY;
@@ -318,9 +323,11 @@ fn array_sites(n: usize) -> Vec<(usize, usize)> {
         .map(|k| (k % 10, k / 10))
         .filter(|s| !corners.contains(s))
         .collect();
+    // Beyond 96 units, rows of ten past the array's last row.
+    let mut k = 100;
     while sites.len() < n {
-        let k = sites.len();
         sites.push((k % 10, k / 10));
+        k += 1;
     }
     sites.truncate(n);
     sites

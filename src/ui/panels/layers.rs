@@ -24,11 +24,13 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
             if state.session.scene.surfaces.is_empty()
                 && state.session.scene.volumes.is_empty()
                 && state.session.scene.recordings.is_empty()
+                && state.session.scene.spikes.is_empty()
             {
                 ui.weak("Nothing loaded. File › Open… or drop files on the window.");
             }
             let session = &mut state.session;
             let selected = state.selected;
+            super::recording_layers::spike_layers_ui(ui, session, selected, &mut recording_actions);
             super::recording_layers::recording_layers_ui(
                 ui,
                 session,

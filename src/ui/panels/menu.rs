@@ -31,6 +31,17 @@ const OPEN_FILTERS: &[(&str, &[&str])] = &[
             "toml",
             "hdr",
             "img",
+            "edf",
+            "bdf",
+            "vhdr",
+            "elc",
+            "sfp",
+            "nwb",
+            "npy",
+            "py",
+            "csv",
+            "tsv",
+            "txt",
         ],
     ),
     ("All files", &["*"]),
@@ -54,6 +65,16 @@ fn file_menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
     if ui.button("Open…").clicked() {
         ui.close();
         open_dialog(state);
+    }
+    if ui
+        .button("Open folder…")
+        .on_hover_text("A Kilosort/phy output folder (spike_times.npy, params.py …)")
+        .clicked()
+    {
+        ui.close();
+        if let Some(path) = rfd::FileDialog::new().pick_folder() {
+            state.open_paths(vec![path]);
+        }
     }
     ui.menu_button("Open recent", |ui| {
         if state.recent.paths.is_empty() {

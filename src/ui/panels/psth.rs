@@ -145,12 +145,17 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
         layer.align.smooth_secs = sigma_ms / 1e3;
         ui.checkbox(&mut layer.align.by_condition, "By condition");
         ui.separator();
-        ui.label("Unit");
+        let unit_label = ui.label("Unit");
         let pos = units
             .iter()
             .position(|(uid, _)| Some(*uid) == layer.selected_unit)
             .unwrap_or(0);
-        if ui.small_button("◀").clicked() && pos > 0 {
+        if ui
+            .small_button("◀")
+            .on_hover_text("Previous unit")
+            .clicked()
+            && pos > 0
+        {
             layer.selected_unit = Some(units[pos - 1].0);
         }
         egui::ComboBox::from_id_salt(("align unit", id))
@@ -160,8 +165,10 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
                 for (uid, name) in &units {
                     ui.selectable_value(&mut layer.selected_unit, Some(*uid), name);
                 }
-            });
-        if ui.small_button("▶").clicked() && pos + 1 < units.len() {
+            })
+            .response
+            .labelled_by(unit_label.id);
+        if ui.small_button("▶").on_hover_text("Next unit").clicked() && pos + 1 < units.len() {
             layer.selected_unit = Some(units[pos + 1].0);
         }
     });
@@ -323,13 +330,12 @@ pub fn paint_aligned(
     for (k, curve) in views.curves.iter().enumerate() {
         let [cr, cg, cb, _] = curve.color;
         let color = Color32::from_rgb(cr, cg, cb);
-        let n = curve.rate_hz.len().max(1);
         let pts: Vec<Pos2> = curve
             .rate_hz
             .iter()
             .enumerate()
             .map(|(i, &v)| {
-                let t = w0 + (i as f64 + 0.5) * (w1 - w0) / n as f64;
+                let t = w0 + (i as f64 + 0.5) * views.bin_secs;
                 Pos2::new(
                     x_of(r.psth, t),
                     r.psth.max.y - (v / y_max) as f32 * r.psth.height(),
@@ -350,7 +356,7 @@ pub fn paint_aligned(
         Align2::LEFT_BOTTOM,
         format!(
             "PSTH · {:.0} ms bins{} · ms from {event}",
-            layer.align.bin_secs * 1e3,
+            views.bin_secs * 1e3,
             if layer.align.smooth_secs > 0.0 {
                 format!(" · Gaussian σ {:.0} ms", layer.align.smooth_secs * 1e3)
             } else {
@@ -445,18 +451,12 @@ pub fn paint_aligned(
         };
     let accent = Color32::from_rgb(110, 170, 240);
     if views.unit.is_some() {
-        let refractory = views.isi.iter().take(2).sum::<f64>();
-        let total: f64 = views.isi.iter().sum();
         bars(
             r.isi,
             &views.isi,
             format!(
-                "ISI · {:.2}% < 2 ms",
-                if total > 0.0 {
-                    100.0 * refractory / total
-                } else {
-                    0.0
-                }
+                "ISI · {:.2}% of intervals < 2 ms",
+                100.0 * views.refractory_fraction
             ),
             ("0", "100 ms"),
             accent,

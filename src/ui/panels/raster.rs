@@ -136,14 +136,16 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
             time_label(duration, 1)
         ));
         ui.separator();
-        ui.label("Sort");
+        let label = ui.label("Sort");
         egui::ComboBox::from_id_salt(("raster sort", id))
             .selected_text(layer.sort.name())
             .show_ui(ui, |ui| {
                 for s in UnitSort::ALL {
                     ui.selectable_value(&mut layer.sort, s, s.name());
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         ui.checkbox(&mut layer.hide_noise, "Hide noise");
         if has_positions {
             ui.checkbox(&mut layer.units_in_3d, "Units in 3D");
@@ -216,9 +218,17 @@ fn handle_input(
         .spike_layer(id)
         .map_or(0, |l| state.session.unit_order(l).len());
     let image_rows = state.raster_view.image.rows.clone();
+    let shown = image_rows.len().max(1);
     let Some(layer) = state.session.scene.spike_layer_mut(id) else {
         return;
     };
+    // A session file may hold a window that is not one.
+    if !(layer.view_secs.is_finite() && layer.view_secs > 0.0) {
+        layer.view_secs = (end - start).min(30.0);
+    }
+    if !layer.view_start_secs.is_finite() {
+        layer.view_start_secs = start;
+    }
     let secs_per_point = layer.view_secs / f64::from(rect.width().max(1.0));
     if response.dragged() {
         layer.view_start_secs -= f64::from(response.drag_delta().x) * secs_per_point;
@@ -227,8 +237,9 @@ fn handle_input(
         && let Some(p) = response.interact_pointer_pos()
     {
         let t = layer.view_start_secs + f64::from(p.x - rect.min.x) * secs_per_point;
-        if let Some(row) = row_at(&image_rows, rect, p.y) {
-            layer.selected_unit = Some(data.set.units[row.index].id);
+        if let Some(unit) = row_at(&image_rows, rect, p.y).and_then(|r| data.set.units.get(r.index))
+        {
+            layer.selected_unit = Some(unit.id);
         }
         state.session.scene.time_cursor_secs = t;
     }
@@ -245,7 +256,6 @@ fn handle_input(
                 layer.view_secs = new;
             }
         } else if scroll.y != 0.0 {
-            let shown = if layer.rows == 0 { n_units } else { layer.rows };
             if shown < n_units {
                 let pending = &mut state.raster_view.scroll_rows;
                 *pending -= scroll.y / 24.0;
@@ -304,7 +314,7 @@ fn hover_text(
 ) -> Option<String> {
     let row = row_at(&image.rows, rect, p.y)?;
     let data = session.spike_data(layer.id)?;
-    let unit = &data.set.units[row.index];
+    let unit = data.set.units.get(row.index)?;
     let t = layer.view_start_secs + f64::from((p.x - rect.min.x) / rect.width()) * layer.view_secs;
     let mut text = format!(
         "unit {}{}\n{} spikes, {:.2} Hz mean",
@@ -342,7 +352,7 @@ pub fn paint_raster(
     let selected = layer.selected_unit;
     let data = session.spike_data(layer.id);
     for (k, row) in image.rows.iter().enumerate() {
-        let id = data.map(|d| d.set.units[row.index].id);
+        let id = data.and_then(|d| d.set.units.get(row.index)).map(|u| u.id);
         let is_selected = id.is_some() && id == selected;
         let y = raster.min.y + (k as f32 + 0.5) * row_h;
         if is_selected {
@@ -412,8 +422,8 @@ pub fn paint_raster(
             Align2::LEFT_BOTTOM,
             format!(
                 "units {}–{} of {} (scroll for more)",
-                layer.first_row + 1,
-                layer.first_row + image.rows.len(),
+                image.first_row + 1,
+                image.first_row + image.rows.len(),
                 session.unit_order(layer).len()
             ),
             FontId::proportional(12.0),

@@ -168,3 +168,84 @@ pub fn duration_text(secs: f64) -> String {
         )
     }
 }
+
+/// Spike sets in the Layers panel: what the file holds, and how the units show in 3D.
+pub fn spike_layers_ui(
+    ui: &mut egui::Ui,
+    session: &mut Session,
+    selected: Option<LayerId>,
+    actions: &mut Vec<RecordingAction>,
+) {
+    if session.scene.spikes.is_empty() {
+        return;
+    }
+    ui.label(RichText::new("Spikes").strong());
+    let ids: Vec<LayerId> = session.scene.spikes.iter().map(|s| s.id).collect();
+    for id in ids {
+        let Some(data) = session.spike_data(id).cloned() else {
+            continue;
+        };
+        let set = &data.set;
+        let placed = set.units.iter().filter(|u| u.position_mm.is_some()).count();
+        let Some(layer) = session.scene.spike_layer_mut(id) else {
+            continue;
+        };
+        ui.horizontal(|ui| {
+            ui.checkbox(&mut layer.visible, "")
+                .on_hover_text("Show or hide these units in 3D");
+            if ui
+                .selectable_label(selected == Some(id), RichText::new(&layer.name).strong())
+                .clicked()
+            {
+                actions.push(RecordingAction::Select(id));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("🗙")
+                    .on_hover_text("Remove these spikes")
+                    .clicked()
+                {
+                    actions.push(RecordingAction::Remove(id));
+                }
+            });
+        });
+        ui.weak(format!(
+            "{} units · {} spikes · {} · {} trials · {} events",
+            set.n_units(),
+            crate::ui::panels::raster::group_thousands(set.n_spikes()),
+            duration_text(set.duration_secs()),
+            set.trials.len(),
+            set.events.len()
+        ));
+        if let Some((unit, true)) = &set.time_unit {
+            ui.weak(format!("times read as {unit} (guessed from the intervals)"));
+        }
+        if placed > 0 {
+            ui.checkbox(
+                &mut layer.units_in_3d,
+                format!("{placed} units in 3D, by rate"),
+            );
+            ui.horizontal(|ui| {
+                let label = ui.label("Colormap");
+                egui::ComboBox::from_id_salt(("spike colormap", id))
+                    .selected_text(layer.colormap.name())
+                    .show_ui(ui, |ui| {
+                        for c in Colormap::ALL {
+                            ui.selectable_value(&mut layer.colormap, c, c.name());
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.label("0 to");
+                ui.add(
+                    egui::DragValue::new(&mut layer.range[1])
+                        .speed(0.5)
+                        .range(0.1..=1000.0)
+                        .suffix(" Hz"),
+                );
+            });
+        }
+        ui.add_space(4.0);
+    }
+    ui.separator();
+}
