@@ -372,3 +372,123 @@ fn info_of_a_recording_without_its_data_file_exits_2_naming_it() {
     assert!(stderr.contains("pybv_int16.eeg"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
 }
+
+#[test]
+fn info_json_of_spikes_reports_units_and_events() {
+    let out = glia(&["info", &path("spikes/phy"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // numpy on the fixture (tests/data/spikes/REFERENCE.md): 3193 spikes in 7 clusters.
+    assert_eq!(info["n_spikes"], 3193);
+    assert_eq!(info["duration_secs"], 99.98333333333333);
+    assert_eq!(info["sample_rate_hz"], 30000.0);
+    let units = info["units"].as_array().unwrap();
+    assert_eq!(units.len(), 7);
+    assert_eq!(units[1]["id"], 2);
+    assert_eq!(units[1]["n_spikes"], 679);
+    assert_eq!(units[1]["label"], "good");
+    assert_eq!(units[1]["depth_um"], 100.0);
+    assert!(units[5].get("label").is_none(), "cluster 12 is unlabelled");
+    assert_eq!(info["n_trials"], 0);
+    assert_eq!(info["n_events"], 0);
+
+    // NWB units with trials (pynwb 4.2.0 wrote 20 trials, 6 units).
+    let out = glia(&["info", &path("spikes/units.nwb"), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["n_trials"], 20);
+    assert_eq!(info["units"].as_array().unwrap().len(), 6);
+
+    // A text spike train with its unit given.
+    let out = glia(&[
+        "info",
+        &path("spikes/grasshopper_spike_times1.txt"),
+        "--json",
+        "--time-unit",
+        "us",
+    ]);
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["n_spikes"], 929);
+    assert_eq!(info["time_unit"], "us");
+    let out = glia(&[
+        "info",
+        &path("spikes/grasshopper_spike_times1.txt"),
+        "--time-unit",
+        "fortnights",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn corrupt_spike_folders_exit_2_naming_the_file() {
+    for folder in ["phy_bad_lengths", "phy_unsorted", "phy_no_params"] {
+        let out = glia(&["info", &path(&format!("spikes/{folder}"))]);
+        assert_eq!(out.status.code(), Some(2), "{folder}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(folder), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    }
+}
+
+#[test]
+fn render_raster_and_psth_of_spikes() {
+    let dir = tempfile::tempdir().unwrap();
+    let raster = dir.path().join("raster.png");
+    let out = glia(&[
+        "render",
+        &path("spikes/phy"),
+        "--size",
+        "640x360",
+        "-o",
+        raster.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = image::open(&raster).unwrap().to_rgba8();
+    assert_eq!(image.dimensions(), (640, 360));
+    // Ticks in the label colours (good green, mua orange) fill the raster.
+    let green = image
+        .pixels()
+        .filter(|p| p[1] > 150 && p[0] < 140 && p[2] < 170)
+        .count();
+    assert!(green > 500, "{green} green pixels");
+    let psth = dir.path().join("psth.png");
+    let out = glia(&[
+        "render",
+        &path("spikes/phy"),
+        &path("spikes/events.csv"),
+        "--view",
+        "psth",
+        "--size",
+        "800x450",
+        "-o",
+        psth.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Views that need spikes say so.
+    let out = glia(&[
+        "render",
+        &path("fsaverage5/pial_left.gii.gz"),
+        "--view",
+        "raster",
+        "-o",
+        psth.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("spikes"));
+}

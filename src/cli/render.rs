@@ -168,6 +168,12 @@ pub fn run(args: &RenderArgs) -> Result<(), CliError> {
             "the traces view needs a recording (EDF, BDF or BrainVision)",
         ));
     }
+    if matches!(view, FigureView::Raster | FigureView::Psth) && session.scene.spikes.is_empty() {
+        return Err(CliError::input(
+            "the raster and psth views need sorted spikes (a Kilosort/phy folder, NWB units, a \
+             unit,time_secs table or spike trains)",
+        ));
+    }
     let image = figure(&mut session).map_err(CliError::other)?;
     save_png(&image, &args.output)
 }

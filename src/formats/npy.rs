@@ -94,7 +94,9 @@ impl Npy {
         let file = std::fs::File::open(path).map_err(|e| FormatError::io(path, e))?;
         // SAFETY: the map is read-only; a file truncated while mapped is the usual mmap caveat,
         // shared with every memory-mapped reader (numpy's included).
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| FormatError::io(path, e))?;
+        // Populated at once: one bulk read-ahead instead of a page fault per 4 kB.
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }
+            .map_err(|e| FormatError::io(path, e))?;
         let bad = |p: &str| FormatError::invalid(path, p.to_string());
         if map.len() < 10 || &map[..6] != b"\x93NUMPY" {
             return Err(bad("not a NumPy .npy file (no \\x93NUMPY signature)"));
@@ -265,6 +267,45 @@ impl Npy {
         }
     }
 
+    /// An integer column in place: the memory-mapped values themselves when they are
+    /// little-endian 32- or 64-bit integers (no copy), else converted to i64. Float arrays and
+    /// arrays of more than one column are refused, naming `what`.
+    pub fn int_column(&self, path: &Path, what: &str) -> Result<IntColumn<'_>, FormatError> {
+        if self.dtype.is_float() {
+            return Err(FormatError::invalid(
+                path,
+                format!(
+                    "{what} must be integers, but the array holds {}",
+                    self.dtype.name()
+                ),
+            ));
+        }
+        let (_, cols) = self.rows_cols();
+        if cols != 1 {
+            return Err(FormatError::invalid(
+                path,
+                format!(
+                    "{what} must be one column, but the array's shape is {:?}",
+                    self.shape
+                ),
+            ));
+        }
+        let raw = self.raw();
+        if !self.big_endian {
+            let column = match self.dtype {
+                Dtype::I64 => bytemuck::try_cast_slice(raw).ok().map(IntColumn::I64),
+                Dtype::U64 => bytemuck::try_cast_slice(raw).ok().map(IntColumn::U64),
+                Dtype::I32 => bytemuck::try_cast_slice(raw).ok().map(IntColumn::I32),
+                Dtype::U32 => bytemuck::try_cast_slice(raw).ok().map(IntColumn::U32),
+                _ => None,
+            };
+            if let Some(c) = column {
+                return Ok(c);
+            }
+        }
+        Ok(IntColumn::Owned(self.to_i64(path, what)?))
+    }
+
     /// An integer array as i64 (a float array is refused: ids and sample indices must be
     /// integers). Unsigned values beyond i64 are refused too.
     pub fn to_i64(&self, path: &Path, what: &str) -> Result<Vec<i64>, FormatError> {
@@ -335,6 +376,77 @@ impl Npy {
         }
         Ok(out)
     }
+}
+
+/// An integer column of an `.npy`, read in place where its type allows.
+pub enum IntColumn<'a> {
+    I64(&'a [i64]),
+    U64(&'a [u64]),
+    I32(&'a [i32]),
+    U32(&'a [u32]),
+    Owned(Vec<i64>),
+}
+
+impl IntColumn<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            IntColumn::I64(s) => s.len(),
+            IntColumn::U64(s) => s.len(),
+            IntColumn::I32(s) => s.len(),
+            IntColumn::U32(s) => s.len(),
+            IntColumn::Owned(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Integers that read as i64 (u64 beyond i64 wraps negative, where callers refuse it).
+pub trait AsI64: Copy + Send + Sync {
+    fn as_i64(self) -> i64;
+}
+
+impl AsI64 for i64 {
+    fn as_i64(self) -> i64 {
+        self
+    }
+}
+
+impl AsI64 for u64 {
+    fn as_i64(self) -> i64 {
+        self as i64
+    }
+}
+
+impl AsI64 for i32 {
+    fn as_i64(self) -> i64 {
+        self as i64
+    }
+}
+
+impl AsI64 for u32 {
+    fn as_i64(self) -> i64 {
+        self as i64
+    }
+}
+
+/// Runs `$body` with `$s` bound to the column's slice, whatever its type.
+#[macro_export]
+macro_rules! with_int_column {
+    ($col:expr, |$s:ident| $body:expr) => {
+        match $col {
+            $crate::formats::npy::IntColumn::I64($s) => $body,
+            $crate::formats::npy::IntColumn::U64($s) => $body,
+            $crate::formats::npy::IntColumn::I32($s) => $body,
+            $crate::formats::npy::IntColumn::U32($s) => $body,
+            $crate::formats::npy::IntColumn::Owned(v) => {
+                let $s: &[i64] = v;
+                $body
+            }
+        }
+    };
 }
 
 /// The text after `'key':` in a Python dict literal, up to the next top-level comma.

@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::FormatError;
-use super::npy::Npy;
+use rayon::prelude::*;
+
+use super::npy::{AsI64, Npy};
 use crate::model::{SpikeSet, Unit};
 
 /// Whether `path` is a phy folder, or a file inside one that stands for it (`params.py`,
@@ -62,13 +64,13 @@ pub fn read(dir: &Path) -> Result<SpikeSet, FormatError> {
 
     let times_path = dir.join("spike_times.npy");
     let times = Npy::open(&times_path)?;
-    let samples = times.to_i64(&times_path, "spike times (sample indices)")?;
+    let samples = times.int_column(&times_path, "spike times (sample indices)")?;
 
-    let (clusters_path, clusters) = ["spike_clusters.npy", "spike_templates.npy"]
+    let (clusters_path, clusters_npy) = ["spike_clusters.npy", "spike_templates.npy"]
         .iter()
         .map(|n| dir.join(n))
         .find(|p| p.is_file())
-        .map(|p| Npy::open(&p).and_then(|a| Ok((p.clone(), a.to_i64(&p, "unit ids")?))))
+        .map(|p| Npy::open(&p).map(|a| (p.clone(), a)))
         .transpose()?
         .ok_or_else(|| {
             FormatError::invalid(
@@ -77,6 +79,7 @@ pub fn read(dir: &Path) -> Result<SpikeSet, FormatError> {
                  is unknown",
             )
         })?;
+    let clusters = clusters_npy.int_column(&clusters_path, "unit ids")?;
     if clusters.len() != samples.len() {
         return Err(FormatError::invalid(
             &clusters_path,
@@ -88,9 +91,10 @@ pub fn read(dir: &Path) -> Result<SpikeSet, FormatError> {
             ),
         ));
     }
-    check_times(&times_path, &samples)?;
-
-    let mut set = group(&samples, &clusters, sample_rate_hz);
+    let mut set = crate::with_int_column!(&samples, |t| crate::with_int_column!(&clusters, |c| {
+        check_times(&times_path, t)?;
+        group(t, c, sample_rate_hz)
+    }));
     set.sample_rate_hz = Some(sample_rate_hz);
     set.time_unit = Some(("samples".to_owned(), false));
 
@@ -193,36 +197,73 @@ fn read_sample_rate(path: &Path) -> Result<f64, FormatError> {
 }
 
 /// Spike times must be sample indices ≥ 0 in ascending order (Kilosort writes them so; phy
-/// relies on it).
-fn check_times(path: &Path, samples: &[i64]) -> Result<(), FormatError> {
-    if let Some(i) = samples.iter().position(|&s| s < 0) {
-        return Err(FormatError::invalid(
+/// relies on it). Checked in parallel; the first offending spike is reported.
+fn check_times<T: AsI64>(path: &Path, samples: &[T]) -> Result<(), FormatError> {
+    let chunk = chunk_len(samples.len());
+    // (index, kind): 0 negative, 1 out of order.
+    let first_bad = samples
+        .par_chunks(chunk)
+        .enumerate()
+        .filter_map(|(k, part)| {
+            let base = k * chunk;
+            let mut prev = if base == 0 {
+                i64::MIN
+            } else {
+                samples[base - 1].as_i64()
+            };
+            for (j, &v) in part.iter().enumerate() {
+                let v = v.as_i64();
+                if v < 0 {
+                    return Some((base + j, 0));
+                }
+                if v < prev {
+                    return Some((base + j, 1));
+                }
+                prev = v;
+            }
+            None
+        })
+        .min();
+    match first_bad {
+        None => Ok(()),
+        Some((i, 0)) => Err(FormatError::invalid(
             path,
             format!(
                 "spike {i} has a negative sample index ({}); spike times must be ≥ 0",
-                samples[i]
+                samples[i].as_i64()
             ),
-        ));
-    }
-    if let Some(i) = samples.windows(2).position(|w| w[1] < w[0]) {
-        return Err(FormatError::invalid(
+        )),
+        Some((i, _)) => Err(FormatError::invalid(
             path,
             format!(
-                "spike times are not in ascending order (spike {} at sample {} comes after sample {})",
-                i + 1,
-                samples[i + 1],
-                samples[i]
+                "spike times are not in ascending order (spike {i} at sample {} comes after \
+                 sample {})",
+                samples[i].as_i64(),
+                samples[i - 1].as_i64()
             ),
-        ));
+        )),
     }
-    Ok(())
 }
 
-/// Groups spikes by unit id (ascending ids) with a counting sort; times in seconds.
-pub(crate) fn group(samples: &[i64], ids: &[i64], sample_rate_hz: f64) -> SpikeSet {
-    let (min, max) = ids
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+/// Spikes per parallel chunk: a few chunks per core, at least 64k spikes each.
+fn chunk_len(n: usize) -> usize {
+    (n / (rayon::current_num_threads() * 4)).max(1 << 16)
+}
+
+/// A raw pointer that worker threads may write through, each to its own disjoint indices.
+#[derive(Clone, Copy)]
+struct SharedOut(*mut f64);
+// SAFETY: `group` hands each chunk a disjoint set of output indices (its own share of every
+// unit's range), so no two threads write the same element.
+unsafe impl Send for SharedOut {}
+unsafe impl Sync for SharedOut {}
+
+/// Groups spikes by unit id (ascending ids) with a counting sort; times in seconds
+/// (`sample / sample_rate_hz`, as numpy divides). Three passes over the memory-mapped arrays,
+/// each on all cores: the id range, per-chunk counts per unit, and the scatter of each chunk
+/// into its own share of every unit's range (so each unit's times stay in file order, which
+/// is ascending).
+pub(crate) fn group<T: AsI64, U: AsI64>(samples: &[T], ids: &[U], sample_rate_hz: f64) -> SpikeSet {
     let n = samples.len();
     if n == 0 {
         return SpikeSet {
@@ -230,15 +271,25 @@ pub(crate) fn group(samples: &[i64], ids: &[i64], sample_rate_hz: f64) -> SpikeS
             ..Default::default()
         };
     }
+    let chunk = chunk_len(n);
+    let (min, max) = ids
+        .par_chunks(chunk)
+        .map(|part| {
+            part.iter().fold((i64::MAX, i64::MIN), |(a, b), &v| {
+                let v = v.as_i64();
+                (a.min(v), b.max(v))
+            })
+        })
+        .reduce(|| (i64::MAX, i64::MIN), |x, y| (x.0.min(y.0), x.1.max(y.1)));
     // Dense ids (the usual case: cluster ids below a few hundred thousand) index a table;
     // sparse ones are ranked in the sorted list of distinct ids.
     let span = (max as i128 - min as i128 + 1) as u128;
-    let dense = span <= (n as u128).max(1 << 20);
+    let dense = span <= (n as u128).min(1 << 20);
     let distinct: Vec<i64> = if dense {
         Vec::new()
     } else {
-        let mut d = ids.to_vec();
-        d.sort_unstable();
+        let mut d: Vec<i64> = ids.iter().map(|v| v.as_i64()).collect();
+        d.par_sort_unstable();
         d.dedup();
         d
     };
@@ -250,35 +301,62 @@ pub(crate) fn group(samples: &[i64], ids: &[i64], sample_rate_hz: f64) -> SpikeS
             distinct.partition_point(|&d| d < v)
         }
     };
+    // Per-chunk counts; a single chunk when there are so many units that per-chunk tables
+    // would cost more than they save.
+    let chunk = if slots > 1 << 16 { n } else { chunk };
+    let histograms: Vec<Vec<u32>> = ids
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut h = vec![0u32; slots];
+            for &v in part {
+                h[slot_of(v.as_i64())] += 1;
+            }
+            h
+        })
+        .collect();
     let mut counts = vec![0usize; slots];
-    for &v in ids {
-        counts[slot_of(v)] += 1;
-    }
-    // Slots with spikes become units, in ascending id order.
-    let mut units = Vec::new();
-    let mut offsets = vec![0usize];
-    let mut unit_start = vec![usize::MAX; slots];
-    let mut at = 0usize;
-    let mut slot_ids: Vec<i64> = vec![0; slots];
-    for &v in ids {
-        slot_ids[slot_of(v)] = v;
-    }
-    for (s, &c) in counts.iter().enumerate() {
-        if c > 0 {
-            unit_start[s] = at;
-            at += c;
-            offsets.push(at);
-            units.push(Unit::new(slot_ids[s]));
+    for h in &histograms {
+        for (c, &k) in counts.iter_mut().zip(h) {
+            *c += k as usize;
         }
     }
-    let mut times = vec![0.0f64; n];
-    let mut cursor = unit_start;
-    for (&s, &v) in samples.iter().zip(ids) {
-        let slot = slot_of(v);
-        let k = cursor[slot];
-        times[k] = s as f64 / sample_rate_hz;
-        cursor[slot] = k + 1;
+    // Slots with spikes become units, in ascending id order; each chunk's share of a unit's
+    // range starts after the earlier chunks' shares.
+    let mut units = Vec::new();
+    let mut offsets = vec![0usize];
+    let mut starts: Vec<Vec<usize>> = vec![vec![0; slots]; histograms.len()];
+    let mut at = 0usize;
+    for s in 0..slots {
+        if counts[s] == 0 {
+            continue;
+        }
+        let id = if dense { min + s as i64 } else { distinct[s] };
+        units.push(Unit::new(id));
+        let mut cursor = at;
+        for (k, h) in histograms.iter().enumerate() {
+            starts[k][s] = cursor;
+            cursor += h[s] as usize;
+        }
+        at += counts[s];
+        offsets.push(at);
     }
+    let mut times = vec![0.0f64; n];
+    let out = SharedOut(times.as_mut_ptr());
+    samples
+        .par_chunks(chunk)
+        .zip(ids.par_chunks(chunk))
+        .zip(starts.into_par_iter())
+        .for_each(|((t, c), mut cursor)| {
+            let out = out;
+            for (&s, &v) in t.iter().zip(c) {
+                let slot = slot_of(v.as_i64());
+                let k = cursor[slot];
+                // SAFETY: k lies in this chunk's share of the unit's range (see SharedOut),
+                // and below n: the shares of all chunks and units partition 0..n.
+                unsafe { *out.0.add(k) = s.as_i64() as f64 / sample_rate_hz };
+                cursor[slot] = k + 1;
+            }
+        });
     let mut set = SpikeSet {
         units,
         times_secs: times,

@@ -1012,20 +1012,24 @@ impl AppState {
         self.has_demo_animation()
             || self.time_series().next().is_some()
             || !self.session.scene.recordings.is_empty()
+            || !self.session.scene.spikes.is_empty()
     }
 
-    /// Plays recordings in real time: the time cursor moves on, and the trace browser pages
-    /// to keep it in view; at the end it starts over.
+    /// Plays recordings and spikes in real time: the time cursor moves on, and the trace
+    /// browser and the raster page to keep it in view; at the end it starts over.
     fn advance_time_cursor(&mut self, dt: f64) {
-        let Some(duration) = self
-            .session
-            .scene
+        let scene = &self.session.scene;
+        let recordings = scene
             .recordings
             .iter()
             .filter_map(|r| self.session.recording_data(r.id))
-            .map(|d| d.recording.duration_secs)
-            .reduce(f64::max)
-        else {
+            .map(|d| d.recording.duration_secs);
+        let spikes = scene
+            .spikes
+            .iter()
+            .filter_map(|s| self.session.spike_data(s.id))
+            .map(|d| d.set.end_secs);
+        let Some(duration) = recordings.chain(spikes).reduce(f64::max) else {
             return;
         };
         let scene = &mut self.session.scene;
@@ -1035,6 +1039,11 @@ impl AppState {
         }
         scene.time_cursor_secs = t;
         for layer in &mut scene.recordings {
+            if t < layer.view_start_secs || t > layer.view_start_secs + layer.view_secs {
+                layer.view_start_secs = (t - 0.1 * layer.view_secs).max(0.0);
+            }
+        }
+        for layer in &mut scene.spikes {
             if t < layer.view_start_secs || t > layer.view_start_secs + layer.view_secs {
                 layer.view_start_secs = (t - 0.1 * layer.view_secs).max(0.0);
             }
