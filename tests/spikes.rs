@@ -38,7 +38,9 @@ const PHY_N_SPIKES: usize = 3193;
 const PHY_N_UNITS: usize = 7;
 const PHY_DURATION_SECS: f64 = 99.98333333333333; // the last spike
 // (cluster id, n_spikes, first secs, last secs, label, depth_um), ascending id
-const PHY_UNITS: &[(i64, usize, f64, f64, Option<&str>, f32)] = &[
+/// (cluster id, n_spikes, first secs, last secs, label, depth_um).
+type PhyUnit = (i64, usize, f64, f64, Option<&'static str>, f32);
+const PHY_UNITS: &[PhyUnit] = &[
     (
         0,
         800,

@@ -12,7 +12,7 @@ use crate::model::SpikeSet;
 
 /// Number of bins of width `bin` in `[w0, w1)`.
 pub fn n_bins(window: (f64, f64), bin: f64) -> usize {
-    if !(bin > 0.0) || !(window.1 > window.0) {
+    if !(bin > 0.0 && window.1 > window.0) {
         return 0;
     }
     // Whole bins only (the last may not stick out of the window); 1e-9 forgives the rounding
@@ -84,7 +84,7 @@ pub fn aligned_rows(times: &[f64], events: &[f64], window: (f64, f64)) -> Vec<Ve
 /// (`d c b a | a b c d | d c b a`).
 pub fn gaussian_filter1d(x: &[f64], sigma: f64) -> Vec<f64> {
     let n = x.len();
-    if n == 0 || !(sigma > 0.0) {
+    if n == 0 || sigma.is_nan() || sigma <= 0.0 {
         return x.to_vec();
     }
     let radius = (4.0 * sigma + 0.5) as isize;
@@ -173,7 +173,7 @@ pub fn raster_counts(
     columns: usize,
 ) -> Vec<u32> {
     let mut out = vec![0u32; units.len() * columns];
-    if columns == 0 || !(t1 > t0) {
+    if columns == 0 || t1.is_nan() || t0.is_nan() || t1 <= t0 {
         return out;
     }
     let per_col = (t1 - t0) / columns as f64;

@@ -267,10 +267,8 @@ impl Npy {
         }
     }
 
-    /// An integer column in place: the memory-mapped values themselves when they are
-    /// little-endian 32- or 64-bit integers (no copy), else converted to i64. Float arrays and
-    /// arrays of more than one column are refused, naming `what`.
-    pub fn int_column(&self, path: &Path, what: &str) -> Result<IntColumn<'_>, FormatError> {
+    /// Integers in one column, or an error naming `what` and the file.
+    fn check_int_column(&self, path: &Path, what: &str) -> Result<(), FormatError> {
         if self.dtype.is_float() {
             return Err(FormatError::invalid(
                 path,
@@ -280,8 +278,7 @@ impl Npy {
                 ),
             ));
         }
-        let (_, cols) = self.rows_cols();
-        if cols != 1 {
+        if self.rows_cols().1 != 1 {
             return Err(FormatError::invalid(
                 path,
                 format!(
@@ -290,6 +287,14 @@ impl Npy {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// An integer column in place: the memory-mapped values themselves when they are
+    /// little-endian 32- or 64-bit integers (no copy), else converted to i64. Float arrays and
+    /// arrays of more than one column are refused, naming `what`.
+    pub fn int_column(&self, path: &Path, what: &str) -> Result<IntColumn<'_>, FormatError> {
+        self.check_int_column(path, what)?;
         let raw = self.raw();
         if !self.big_endian {
             let column = match self.dtype {
@@ -309,25 +314,8 @@ impl Npy {
     /// An integer array as i64 (a float array is refused: ids and sample indices must be
     /// integers). Unsigned values beyond i64 are refused too.
     pub fn to_i64(&self, path: &Path, what: &str) -> Result<Vec<i64>, FormatError> {
-        if self.dtype.is_float() {
-            return Err(FormatError::invalid(
-                path,
-                format!(
-                    "{what} must be integers, but the array holds {}",
-                    self.dtype.name()
-                ),
-            ));
-        }
-        let (rows, cols) = self.rows_cols();
-        if cols != 1 {
-            return Err(FormatError::invalid(
-                path,
-                format!(
-                    "{what} must be one column, but the array's shape is {:?}",
-                    self.shape
-                ),
-            ));
-        }
+        self.check_int_column(path, what)?;
+        let (rows, _) = self.rows_cols();
         let raw = self.raw();
         let s = self.dtype.size();
         let mut out = Vec::with_capacity(rows);

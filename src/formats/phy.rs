@@ -258,6 +258,13 @@ struct SharedOut(*mut f64);
 unsafe impl Send for SharedOut {}
 unsafe impl Sync for SharedOut {}
 
+impl SharedOut {
+    /// The pointer (a method, so closures capture the whole `SharedOut`, which is `Send`).
+    fn ptr(self) -> *mut f64 {
+        self.0
+    }
+}
+
 /// Groups spikes by unit id (ascending ids) with a counting sort; times in seconds
 /// (`sample / sample_rate_hz`, as numpy divides). Three passes over the memory-mapped arrays,
 /// each on all cores: the id range, per-chunk counts per unit, and the scatter of each chunk
@@ -347,13 +354,12 @@ pub(crate) fn group<T: AsI64, U: AsI64>(samples: &[T], ids: &[U], sample_rate_hz
         .zip(ids.par_chunks(chunk))
         .zip(starts.into_par_iter())
         .for_each(|((t, c), mut cursor)| {
-            let out = out;
             for (&s, &v) in t.iter().zip(c) {
                 let slot = slot_of(v.as_i64());
                 let k = cursor[slot];
                 // SAFETY: k lies in this chunk's share of the unit's range (see SharedOut),
                 // and below n: the shares of all chunks and units partition 0..n.
-                unsafe { *out.0.add(k) = s.as_i64() as f64 / sample_rate_hz };
+                unsafe { *out.ptr().add(k) = s.as_i64() as f64 / sample_rate_hz };
                 cursor[slot] = k + 1;
             }
         });

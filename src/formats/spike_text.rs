@@ -202,50 +202,79 @@ pub fn read_spikes(path: &Path, unit: Option<TimeUnit>) -> Result<TextSpikes, Fo
     }
 }
 
-fn read_table(path: &Path, text: &str, scale: f64) -> Result<SpikeSet, FormatError> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let Some((_, head)) = lines.next() else {
-        return Err(FormatError::invalid(path, "the file is empty"));
-    };
-    let sep = if head.contains('\t') { '\t' } else { ',' };
-    let header = split_row(head);
-    let col = |names: &[&str]| {
+/// A delimited table: its lower-case header and its rows (line number, cells), comments and
+/// blank lines left out; tab-separated when the header has a tab, else comma-separated.
+struct Table<'a> {
+    header: Vec<String>,
+    rows: Vec<(usize, Vec<&'a str>)>,
+}
+
+impl<'a> Table<'a> {
+    fn parse(path: &Path, text: &'a str) -> Result<Self, FormatError> {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+        let Some((_, head)) = lines.next() else {
+            return Err(FormatError::invalid(path, "the file is empty"));
+        };
+        let sep = if head.contains('\t') { '\t' } else { ',' };
+        let rows = lines
+            .map(|(k, line)| {
+                let cells = line
+                    .split(sep)
+                    .map(|c| c.trim().trim_matches('"'))
+                    .collect();
+                (k + 1, cells)
+            })
+            .collect();
+        Ok(Table {
+            header: split_row(head),
+            rows,
+        })
+    }
+
+    /// The first of `names` that is a column.
+    fn column(&self, names: &[&str]) -> Option<usize> {
         names
             .iter()
-            .find_map(|n| header.iter().position(|h| h == n))
-    };
-    let (Some(uc), Some(tc)) = (col(&UNIT_COLUMNS), col(&TIME_COLUMNS)) else {
-        return Err(FormatError::invalid(path, "no unit and time columns"));
-    };
-    let mut ids = Vec::new();
-    let mut times = Vec::new();
-    for (k, line) in lines {
-        let cells: Vec<&str> = line
-            .split(sep)
-            .map(|c| c.trim().trim_matches('"'))
-            .collect();
-        let cell = |c: usize| cells.get(c).copied().unwrap_or("");
-        let id: i64 = cell(uc).parse().map_err(|_| {
+            .find_map(|n| self.header.iter().position(|h| h == n))
+    }
+}
+
+fn cell<'a>(cells: &[&'a str], c: usize) -> &'a str {
+    cells.get(c).copied().unwrap_or("")
+}
+
+/// A finite number in a cell, or an error naming the line and what the cell should hold.
+fn number_cell(path: &Path, line: usize, what: &str, text: &str) -> Result<f64, FormatError> {
+    text.parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| {
             FormatError::invalid(
                 path,
-                format!("line {}: unit {:?} is not an integer", k + 1, cell(uc)),
+                format!("line {line}: {what} {text:?} is not a number"),
+            )
+        })
+}
+
+fn read_table(path: &Path, text: &str, scale: f64) -> Result<SpikeSet, FormatError> {
+    let table = Table::parse(path, text)?;
+    let (Some(uc), Some(tc)) = (table.column(&UNIT_COLUMNS), table.column(&TIME_COLUMNS)) else {
+        return Err(FormatError::invalid(path, "no unit and time columns"));
+    };
+    let mut ids = Vec::with_capacity(table.rows.len());
+    let mut times = Vec::with_capacity(table.rows.len());
+    for (line, cells) in &table.rows {
+        let id: i64 = cell(cells, uc).parse().map_err(|_| {
+            FormatError::invalid(
+                path,
+                format!("line {line}: unit {:?} is not an integer", cell(cells, uc)),
             )
         })?;
-        let t: f64 = cell(tc)
-            .parse()
-            .ok()
-            .filter(|t: &f64| t.is_finite())
-            .ok_or_else(|| {
-                FormatError::invalid(
-                    path,
-                    format!("line {}: time {:?} is not a number", k + 1, cell(tc)),
-                )
-            })?;
         ids.push(id);
-        times.push(t * scale);
+        times.push(number_cell(path, *line, "time", cell(cells, tc))? * scale);
     }
     // Group by unit, ascending ids.
     let mut order: Vec<usize> = (0..ids.len()).collect();
@@ -350,55 +379,27 @@ pub fn guess_unit(trains: &[Vec<f64>]) -> TimeUnit {
 /// Reads an events table (BIDS `events.tsv`, or CSV with onset/event/condition columns).
 pub fn read_events(path: &Path) -> Result<Vec<Event>, FormatError> {
     let text = read_text(path)?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let Some((_, head)) = lines.next() else {
-        return Err(FormatError::invalid(path, "the file is empty"));
-    };
-    let sep = if head.contains('\t') { '\t' } else { ',' };
-    let header = split_row(head);
-    let col = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| header.iter().position(|h| h == n))
-    };
-    let (Some(tc), Some(kc)) = (col(&ONSET_COLUMNS), col(&KIND_COLUMNS)) else {
+    let table = Table::parse(path, &text)?;
+    let (Some(tc), Some(kc)) = (table.column(&ONSET_COLUMNS), table.column(&KIND_COLUMNS)) else {
         return Err(FormatError::invalid(
             path,
             "an events table needs an onset (or time) column and an event-type column \
              (trial_type, event, type …)",
         ));
     };
-    let cc = col(&["condition", "target", "stim_type", "stimulus"]);
-    let mut events = Vec::new();
-    for (k, line) in lines {
-        let cells: Vec<&str> = line
-            .split(sep)
-            .map(|c| c.trim().trim_matches('"'))
-            .collect();
-        let cell = |c: usize| cells.get(c).copied().unwrap_or("");
-        let t: f64 = cell(tc)
-            .parse()
-            .ok()
-            .filter(|t: &f64| t.is_finite())
-            .ok_or_else(|| {
-                FormatError::invalid(
-                    path,
-                    format!("line {}: onset {:?} is not a number", k + 1, cell(tc)),
-                )
-            })?;
-        let kind = cell(kc);
+    let cc = table.column(&["condition", "target", "stim_type", "stimulus"]);
+    let mut events = Vec::with_capacity(table.rows.len());
+    for (line, cells) in &table.rows {
+        let kind = cell(cells, kc);
         events.push(Event {
-            time_secs: t,
+            time_secs: number_cell(path, *line, "onset", cell(cells, tc))?,
             kind: if kind.is_empty() || kind == "n/a" {
                 "event".to_owned()
             } else {
                 kind.to_owned()
             },
             condition: cc
-                .map(cell)
+                .map(|c| cell(cells, c))
                 .filter(|c| !c.is_empty() && *c != "n/a")
                 .map(str::to_owned),
         });

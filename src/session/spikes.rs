@@ -623,7 +623,7 @@ pub fn aligned_raster_counts(
     columns: usize,
 ) -> Vec<u32> {
     let mut out = vec![0u32; events.len() * columns];
-    if columns == 0 || !(window.1 > window.0) {
+    if columns == 0 || window.1.is_nan() || window.0.is_nan() || window.1 <= window.0 {
         return out;
     }
     let per_col = (window.1 - window.0) / columns as f64;

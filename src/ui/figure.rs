@@ -425,33 +425,37 @@ fn first_spikes(session: &Session) -> Result<crate::model::SpikeLayer, String> {
     })
 }
 
-/// Renders the spike raster of the first spike layer headlessly, as the window's Raster pane
-/// draws it: the same window, rows, order, colours, events and time cursor.
-pub fn render_raster(
+/// Renders a spike figure headlessly: a raster image drawn by the GPU raster pipeline into
+/// `image_rect(full)`, then `paint` over it, as the window's panes do.
+fn render_with_raster<D>(
     gpu: &GpuContext,
     session: &Session,
     size: [u32; 2],
+    image_rect: impl Fn(Rect) -> Rect,
+    compute: impl FnOnce([u32; 2]) -> D,
+    raster: impl Fn(&D) -> &crate::session::RasterImage,
+    paint: impl Fn(&egui::Ui, Rect, &D) -> Option<egui::TextureHandle>,
 ) -> Result<image::RgbaImage, String> {
-    use super::panels::raster;
     crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
-    let layer = first_spikes(session)?;
     let ppp = figure_pixels_per_point(size);
     let full = Rect::from_min_size(
         Pos2::ZERO,
         egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
     );
-    let (rect, _, _) = raster::raster_rects(full);
+    let rect = image_rect(full);
     let pixels = [
         (rect.width() * ppp).round().max(1.0) as u32,
         (rect.height() * ppp).round().max(1.0) as u32,
     ];
     let theme = session.scene.theme;
-    let image = session.raster_image(&layer, pixels);
+    let data = compute(pixels);
     let mut target = ViewTarget::new(&gpu.device, pixels);
     let mut renderer = crate::render::RasterRenderer::new(&gpu.device, &gpu.queue);
-    raster::draw_image(&mut renderer, &mut target, &image, pixels, theme);
+    super::panels::raster::draw_image(&mut renderer, &mut target, raster(&data), pixels, theme);
     let mut egui = super::headless::HeadlessEgui::new(gpu);
     let texture = egui.register_texture(target.texture_view());
+    // Textures made while painting (the heatmap) live until the picture is drawn.
+    let mut keep = Vec::new();
     let output = egui.run(size, ppp, 0.0, |ui| {
         let painter = ui.painter();
         let [r, g, b] = theme.background().map(|c| (c * 255.0).round() as u8);
@@ -462,9 +466,34 @@ pub fn render_raster(
             Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
             Color32::WHITE,
         );
-        raster::paint_raster(painter, full, session, &layer, &image);
+        keep.extend(paint(ui, full, &data));
     });
-    egui.paint(output, size).map_err(|e| e.to_string())
+    let image = egui.paint(output, size).map_err(|e| e.to_string());
+    drop(keep);
+    image
+}
+
+/// Renders the spike raster of the first spike layer headlessly, as the window's Raster pane
+/// draws it: the same window, rows, order, colours, events and time cursor.
+pub fn render_raster(
+    gpu: &GpuContext,
+    session: &Session,
+    size: [u32; 2],
+) -> Result<image::RgbaImage, String> {
+    use super::panels::raster;
+    let layer = first_spikes(session)?;
+    render_with_raster(
+        gpu,
+        session,
+        size,
+        |full| raster::raster_rects(full).0,
+        |pixels| session.raster_image(&layer, pixels),
+        |image| image,
+        |ui, full, image| {
+            raster::paint_raster(ui.painter(), full, session, &layer, image);
+            None
+        },
+    )
 }
 
 /// Renders the event-aligned views of the first spike layer headlessly, as the window's PSTH
@@ -474,48 +503,29 @@ pub fn render_psth(
     session: &Session,
     size: [u32; 2],
 ) -> Result<image::RgbaImage, String> {
-    use super::panels::{psth, raster};
-    crate::render::context::check_image_size(&gpu.device, size).map_err(|e| e.to_string())?;
+    use super::panels::psth;
     let layer = first_spikes(session)?;
-    let ppp = figure_pixels_per_point(size);
-    let full = Rect::from_min_size(
-        Pos2::ZERO,
-        egui::vec2(size[0] as f32 / ppp, size[1] as f32 / ppp),
-    );
-    let rects = psth::AlignedRects::new(full);
-    let pixels = [
-        (rects.raster.width() * ppp).round().max(1.0) as u32,
-        (rects.raster.height() * ppp).round().max(1.0) as u32,
-    ];
-    let theme = session.scene.theme;
-    let views = session.aligned_views(&layer, pixels[0] as usize);
-    let mut target = ViewTarget::new(&gpu.device, pixels);
-    let mut renderer = crate::render::RasterRenderer::new(&gpu.device, &gpu.queue);
-    raster::draw_image(&mut renderer, &mut target, &views.raster, pixels, theme);
-    let mut egui = super::headless::HeadlessEgui::new(gpu);
-    let texture = egui.register_texture(target.texture_view());
-    let heatmap = psth::heatmap_image(&views, &layer).map(|img| {
-        egui.ctx
-            .load_texture("heatmap", img, egui::TextureOptions::NEAREST)
-    });
-    let output = egui.run(size, ppp, 0.0, |ui| {
-        let painter = ui.painter();
-        let [r, g, b] = theme.background().map(|c| (c * 255.0).round() as u8);
-        painter.rect_filled(full, 0.0, Color32::from_rgb(r, g, b));
-        painter.image(
-            texture,
-            rects.raster,
-            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
-            Color32::WHITE,
-        );
-        psth::paint_aligned(
-            painter,
-            full,
-            session,
-            &layer,
-            &views,
-            heatmap.as_ref().map(|t| t.id()),
-        );
-    });
-    egui.paint(output, size).map_err(|e| e.to_string())
+    render_with_raster(
+        gpu,
+        session,
+        size,
+        |full| psth::AlignedRects::new(full).raster,
+        |pixels| session.aligned_views(&layer, pixels[0] as usize),
+        |views| &views.raster,
+        |ui, full, views| {
+            let heatmap = psth::heatmap_image(views, &layer).map(|img| {
+                ui.ctx()
+                    .load_texture("heatmap", img, egui::TextureOptions::NEAREST)
+            });
+            psth::paint_aligned(
+                ui.painter(),
+                full,
+                session,
+                &layer,
+                views,
+                heatmap.as_ref().map(|t| t.id()),
+            );
+            heatmap
+        },
+    )
 }

@@ -179,7 +179,7 @@ pub fn group_thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('\u{2009}');
         }
         out.push(c);
@@ -293,11 +293,11 @@ fn handle_input(
 }
 
 /// The row drawn at `y` (points) in a raster of `rect`.
-fn row_at<'a>(
-    rows: &'a [crate::session::RasterRow],
+fn row_at(
+    rows: &[crate::session::RasterRow],
     rect: Rect,
     y: f32,
-) -> Option<&'a crate::session::RasterRow> {
+) -> Option<&crate::session::RasterRow> {
     if rows.is_empty() || y < rect.min.y || y >= rect.max.y {
         return None;
     }
