@@ -650,3 +650,41 @@ fn simulated_reaching_is_tuned() {
         assert!(set.unit_times(u).windows(2).all(|w| w[1] - w[0] >= 0.002));
     }
 }
+
+#[test]
+fn a_placed_probe_puts_units_in_the_brain() {
+    use glia::model::ProbePlacement;
+    use glia::session::unit_positions;
+    let mut session = Session::default();
+    session.open_files(&[data("phy")]);
+    let id = session.scene.spikes[0].id;
+    let set = session.spike_data(id).unwrap().set.clone();
+    assert!(
+        unit_positions(&set, None).is_empty(),
+        "a phy folder alone has no brain positions"
+    );
+    let placement = ProbePlacement {
+        tip_mm: [-38.0, -22.0, 50.0],
+        azimuth_deg: 0.0,
+        elevation_deg: 90.0,
+    };
+    let at = unit_positions(&set, Some(&placement));
+    assert_eq!(at.len(), PHY_N_UNITS);
+    for (i, p) in &at {
+        // A vertical shank: each unit its depth (µm) above the tip.
+        let depth = set.units[*i].depth_um.unwrap();
+        assert!(
+            (p.z - (50.0 + depth / 1000.0)).abs() < 1e-4,
+            "unit {}",
+            set.units[*i].id
+        );
+        assert!((p.y + 22.0).abs() < 1e-4);
+    }
+    // Drawn in 3D once placed.
+    let layer = session.scene.spike_layer_mut(id).unwrap();
+    layer.placement = Some(placement);
+    layer.units_in_3d = true;
+    let before = session.draw_list(None).len();
+    session.update_units_3d();
+    assert_eq!(session.draw_list(None).len(), before + 1);
+}

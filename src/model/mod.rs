@@ -20,9 +20,9 @@ pub use recording::{
     Annotation, Channel, ChannelKind, Electrode, InMemory, Recording, SampleSource,
 };
 pub use scene::{
-    Alignment, CameraState, DisplayFilter, ElectrodeValue, LayerId, OverlayLayer, RecordingLayer,
-    Reference, Scene, SliceAxis, Source, SpikeLayer, StandardView, SurfaceLayer, Theme, Threshold,
-    UnderlayShading, UnitSort, VolumeLayer, VolumeRole,
+    Alignment, CameraState, DisplayFilter, ElectrodeValue, LayerId, OverlayLayer, ProbePlacement,
+    RecordingLayer, Reference, Scene, SliceAxis, Source, SpikeLayer, StandardView, SurfaceLayer,
+    Theme, Threshold, UnderlayShading, UnitSort, VolumeLayer, VolumeRole,
 };
 pub use spikes::{Event, SpikeSet, Trial, Unit};
 pub use surface::{Hemisphere, Surface};

@@ -366,6 +366,44 @@ impl Default for Alignment {
     }
 }
 
+/// Where a probe sits in the brain, for units known only by their place on the probe (phy's
+/// depth and channel positions): its tip in world millimetres and the direction of its shank
+/// from the tip towards the surface.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ProbePlacement {
+    pub tip_mm: [f32; 3],
+    /// Direction of the shank, tip to surface: azimuth in the axial plane from +x (right)
+    /// towards +y (anterior), and elevation above it, degrees.
+    pub azimuth_deg: f32,
+    pub elevation_deg: f32,
+}
+
+impl Default for ProbePlacement {
+    fn default() -> Self {
+        // A vertical shank ending in the left hand area of motor cortex.
+        ProbePlacement {
+            tip_mm: [-38.0, -22.0, 50.0],
+            azimuth_deg: 0.0,
+            elevation_deg: 90.0,
+        }
+    }
+}
+
+impl ProbePlacement {
+    /// World position of a site `depth_um` from the tip along the shank and `across_um` to
+    /// its side (across the shank, in the plane that holds the shank and the left–right axis
+    /// where it can).
+    pub fn position_mm(&self, depth_um: f32, across_um: f32) -> Vec3 {
+        let (az, el) = (
+            self.azimuth_deg.to_radians(),
+            self.elevation_deg.to_radians(),
+        );
+        let up = Vec3::new(el.cos() * az.cos(), el.cos() * az.sin(), el.sin());
+        let side = up.cross(Vec3::Y).try_normalize().unwrap_or(Vec3::X);
+        Vec3::from(self.tip_mm) + up * (depth_um / 1000.0) + side * (across_um / 1000.0)
+    }
+}
+
 /// Sorted spikes shown in the raster and the event-aligned views (and as units in 3D).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SpikeLayer {
@@ -398,6 +436,10 @@ pub struct SpikeLayer {
     /// over the second before the time cursor.
     #[serde(default)]
     pub units_in_3d: bool,
+    /// Where the probe sits, for units placed by their depth on it (their own brain positions,
+    /// when the file has them, win).
+    #[serde(default)]
+    pub placement: Option<ProbePlacement>,
     pub colormap: Colormap,
     /// Rate range of the 3D colours, spikes per second.
     pub range: [f32; 2],

@@ -28,7 +28,8 @@ pub use recordings::{
 };
 pub use spikes::{
     AlignedViews, PsthCurve, RasterImage, RasterRow, SpikeData, UnitMesh, aligned_raster_counts,
-    condition_color, default_spike_layer, label_color, raster_background, unit_name, visible_rows,
+    can_place, condition_color, default_spike_layer, label_color, raster_background, unit_name,
+    unit_positions, visible_rows,
 };
 pub use volumes::{MaskRequest, VolumeData, reload_volume};
 

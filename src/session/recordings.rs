@@ -297,8 +297,9 @@ impl Session {
                     .get(&r.id)
                     .is_some_and(|d| !d.recording.electrodes.is_empty())
             }) || self.scene.spikes.iter().any(|s| {
-                self.spike_data(s.id)
-                    .is_some_and(|d| d.set.units.iter().any(|u| u.position_mm.is_some()))
+                self.spike_data(s.id).is_some_and(|d| {
+                    !crate::session::unit_positions(&d.set, s.placement.as_ref()).is_empty()
+                })
             }))
     }
 

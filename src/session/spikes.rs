@@ -81,6 +81,7 @@ pub fn default_spike_layer(id: LayerId, source: Source, set: &SpikeSet) -> Spike
         },
         event_files: Vec::new(),
         units_in_3d: set.units.iter().any(|u| u.position_mm.is_some()),
+        placement: None,
         colormap: Colormap::Inferno,
         range: [0.0, 50.0],
     }
@@ -514,19 +515,13 @@ impl Session {
                 continue;
             };
             let mesh = match self.unit_meshes.get(&layer.id) {
-                Some(m) if m.data_key == data.key => m.clone(),
+                Some(m) if m.data_key == data.key && m.placement == layer.placement => m.clone(),
                 _ => {
-                    let centres: Vec<(usize, Vec3)> = data
-                        .set
-                        .units
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, u)| Some((i, u.position_mm?)))
-                        .collect();
+                    let centres = unit_positions(&data.set, layer.placement.as_ref());
                     if centres.is_empty() {
                         continue;
                     }
-                    let mesh = Arc::new(UnitMesh::new(data.key, &centres));
+                    let mesh = Arc::new(UnitMesh::new(data.key, layer.placement, &centres));
                     self.unit_meshes.insert(layer.id, mesh.clone());
                     mesh
                 }
@@ -593,6 +588,38 @@ impl Session {
             })
             .collect()
     }
+}
+
+/// Where each unit is drawn in 3D: its own position (NWB electrodes, the simulator), else its
+/// place on a placed probe (depth along the shank, x across it).
+pub fn unit_positions(
+    set: &SpikeSet,
+    placement: Option<&crate::model::ProbePlacement>,
+) -> Vec<(usize, Vec3)> {
+    set.units
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| {
+            let p = u.position_mm.or_else(|| {
+                let placement = placement?;
+                let depth = u.depth_um.or(u.probe_um.map(|p| p[1]))?;
+                let across = u.probe_um.map_or(0.0, |p| p[0]);
+                Some(placement.position_mm(depth, across))
+            })?;
+            Some((i, p))
+        })
+        .collect()
+}
+
+/// Whether any unit can be drawn in 3D: with its own position, or on a placed probe.
+pub fn can_place(set: &SpikeSet) -> (usize, usize) {
+    let own = set.units.iter().filter(|u| u.position_mm.is_some()).count();
+    let on_probe = set
+        .units
+        .iter()
+        .filter(|u| u.position_mm.is_none() && (u.depth_um.is_some() || u.probe_um.is_some()))
+        .count();
+    (own, on_probe)
 }
 
 /// Rows a raster of `n` units shows in `height` pixels: the layer's count (all when 0), never
@@ -666,6 +693,7 @@ fn merge_events(set: &mut SpikeSet, events: Vec<Event>) {
 pub struct UnitMesh {
     pub key: u64,
     pub data_key: u64,
+    pub placement: Option<crate::model::ProbePlacement>,
     pub positions: Vec<Vec3>,
     pub normals: Vec<Vec3>,
     pub triangles: Vec<[u32; 3]>,
@@ -678,11 +706,16 @@ pub struct UnitMesh {
 const UNIT_RADIUS_MM: f32 = 0.65;
 
 impl UnitMesh {
-    fn new(data_key: u64, centres: &[(usize, Vec3)]) -> Self {
+    fn new(
+        data_key: u64,
+        placement: Option<crate::model::ProbePlacement>,
+        centres: &[(usize, Vec3)],
+    ) -> Self {
         let (sphere_p, sphere_t) = super::electrodes::icosphere();
         let mut mesh = UnitMesh {
             key: next_key(),
             data_key,
+            placement,
             positions: Vec::new(),
             normals: Vec::new(),
             triangles: Vec::new(),

@@ -507,7 +507,7 @@ impl AppState {
 
     /// Meshes the MNI152 template brain in the background when electrodes have nothing to sit
     /// on.
-    fn request_template_brain(&mut self) {
+    pub fn request_template_brain(&mut self) {
         if self.session.needs_template_brain() {
             self.jobs
                 .spawn(&self.ctx, "Meshing the MNI152 template brain", |_| {

@@ -60,6 +60,9 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
         match action {
             super::recording_layers::RecordingAction::Remove(id) => state.remove_layer(id),
             super::recording_layers::RecordingAction::Select(id) => state.selected = Some(id),
+            super::recording_layers::RecordingAction::TemplateBrain => {
+                state.request_template_brain()
+            }
         }
     }
     for action in volume_actions {

@@ -147,7 +147,7 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, id: LayerId) {
             .response
             .labelled_by(label.id);
         ui.checkbox(&mut layer.hide_noise, "Hide noise");
-        if has_positions {
+        if has_positions || layer.placement.is_some() {
             ui.checkbox(&mut layer.units_in_3d, "Units in 3D");
         }
         ui.separator();

@@ -11,6 +11,8 @@ use crate::session::Session;
 pub enum RecordingAction {
     Remove(LayerId),
     Select(LayerId),
+    /// Something now shows in 3D that needs a brain to sit on.
+    TemplateBrain,
 }
 
 pub fn recording_layers_ui(
@@ -186,7 +188,7 @@ pub fn spike_layers_ui(
             continue;
         };
         let set = &data.set;
-        let placed = set.units.iter().filter(|u| u.position_mm.is_some()).count();
+        let (own, on_probe) = crate::session::can_place(set);
         let Some(layer) = session.scene.spike_layer_mut(id) else {
             continue;
         };
@@ -220,6 +222,56 @@ pub fn spike_layers_ui(
         if let Some((unit, true)) = &set.time_unit {
             ui.weak(format!("times read as {unit} (guessed from the intervals)"));
         }
+        if on_probe > 0 {
+            let mut placed = layer.placement.is_some();
+            if ui
+                .checkbox(
+                    &mut placed,
+                    format!("Place the probe ({on_probe} units by depth)"),
+                )
+                .on_hover_text("Put the probe's tip somewhere in the brain and tilt its shank")
+                .changed()
+            {
+                layer.placement = placed.then(crate::model::ProbePlacement::default);
+                if placed {
+                    layer.units_in_3d = true;
+                    actions.push(RecordingAction::TemplateBrain);
+                }
+            }
+            if let Some(p) = &mut layer.placement {
+                ui.horizontal(|ui| {
+                    let label = ui.label("Tip (mm)");
+                    for v in &mut p.tip_mm {
+                        ui.add(egui::DragValue::new(v).speed(0.5))
+                            .labelled_by(label.id);
+                    }
+                });
+                ui.horizontal(|ui| {
+                    let label = ui.label("Azimuth");
+                    ui.add(
+                        egui::DragValue::new(&mut p.azimuth_deg)
+                            .speed(1.0)
+                            .range(-180.0..=180.0)
+                            .suffix("°"),
+                    )
+                    .labelled_by(label.id);
+                    let label = ui.label("elevation");
+                    ui.add(
+                        egui::DragValue::new(&mut p.elevation_deg)
+                            .speed(1.0)
+                            .range(-90.0..=90.0)
+                            .suffix("°"),
+                    )
+                    .labelled_by(label.id);
+                });
+            }
+        }
+        let placed = own
+            + if layer.placement.is_some() {
+                on_probe
+            } else {
+                0
+            };
         if placed > 0 {
             ui.checkbox(
                 &mut layer.units_in_3d,
