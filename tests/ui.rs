@@ -338,11 +338,17 @@ fn a_phy_folder_opens_in_the_raster_and_aligns_to_events() {
     }
 
     // Placing the probe puts its units on the template brain, coloured by rate.
-    harness.get_by_label("Place the probe (7 units by depth)").click();
+    harness
+        .get_by_label("Place the probe (7 units by depth)")
+        .click();
     wait_for_jobs(&mut harness);
     let state = &harness.state().state;
     assert!(state.session.scene.spikes[0].placement.is_some());
-    assert_eq!(state.session.scene.surfaces.len(), 2, "the MNI152 template brain");
+    assert_eq!(
+        state.session.scene.surfaces.len(),
+        2,
+        "the MNI152 template brain"
+    );
     if std::env::var_os("GLIA_DEBUG_UI").is_some() {
         harness.render().unwrap().save("/tmp/ui_probe.png").unwrap();
     }

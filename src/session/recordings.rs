@@ -311,6 +311,14 @@ impl Session {
         right: Arc<super::SurfaceData>,
     ) {
         use crate::model::{Hemisphere, SurfaceLayer, UnderlayShading};
+        // Units recorded inside the brain show through a translucent cortex; scalp electrodes
+        // sit on an opaque one.
+        let scalp = self.scene.recordings.iter().any(|r| {
+            self.recordings
+                .get(&r.id)
+                .is_some_and(|d| !d.recording.electrodes.is_empty())
+        });
+        let opacity = if scalp { 1.0 } else { 0.35 };
         for (data, hemisphere, name) in [
             (left, Hemisphere::Left, crate::demo::LEFT),
             (right, Hemisphere::Right, crate::demo::RIGHT),
@@ -326,7 +334,7 @@ impl Session {
                 name: format!("MNI152 {side} (template)"),
                 source: Source::Demo { name: name.into() },
                 visible: true,
-                opacity: 1.0,
+                opacity,
                 color: [0.52, 0.50, 0.48],
                 underlay: UnderlayShading::Curvature,
                 overlays: Vec::new(),

@@ -82,8 +82,8 @@ pub fn default_spike_layer(id: LayerId, source: Source, set: &SpikeSet) -> Spike
         event_files: Vec::new(),
         units_in_3d: set.units.iter().any(|u| u.position_mm.is_some()),
         placement: None,
-        colormap: Colormap::Inferno,
-        range: [0.0, 50.0],
+        colormap: Colormap::Viridis,
+        range: [0.0, 40.0],
     }
 }
 

@@ -513,7 +513,7 @@ pub fn render_psth(
         |pixels| session.aligned_views(&layer, pixels[0] as usize),
         |views| &views.raster,
         |ui, full, views| {
-            let heatmap = psth::heatmap_image(views, &layer).map(|img| {
+            let heatmap = psth::heatmap_image(views).map(|img| {
                 ui.ctx()
                     .load_texture("heatmap", img, egui::TextureOptions::NEAREST)
             });

@@ -56,7 +56,7 @@ pub fn psth_ui(ui: &mut egui::Ui, state: &mut AppState) {
             size,
             theme,
         );
-        view_state.heatmap = heatmap_image(&view_state.views, &layer).map(|img| {
+        view_state.heatmap = heatmap_image(&view_state.views).map(|img| {
             ui.ctx()
                 .load_texture("heatmap", img, egui::TextureOptions::NEAREST)
         });
@@ -220,9 +220,9 @@ impl AlignedRects {
     }
 }
 
-/// The heatmap as an image: units (rows, raster order) × bins, coloured with the layer's
-/// colormap from 0 to each unit's peak.
-pub fn heatmap_image(views: &AlignedViews, layer: &SpikeLayer) -> Option<egui::ColorImage> {
+/// The heatmap as an image: units (rows, raster order) × bins, coloured with inferno from 0
+/// to each unit's peak.
+pub fn heatmap_image(views: &AlignedViews) -> Option<egui::ColorImage> {
     let rows = views.heatmap.len();
     let cols = views.heatmap.first().map_or(0, Vec::len);
     if rows == 0 || cols == 0 {
@@ -231,7 +231,7 @@ pub fn heatmap_image(views: &AlignedViews, layer: &SpikeLayer) -> Option<egui::C
     let mut pixels = Vec::with_capacity(rows * cols);
     for row in &views.heatmap {
         for &v in row {
-            let [r, g, b] = layer.colormap.sample(v);
+            let [r, g, b] = crate::model::Colormap::Inferno.sample(v);
             pixels.push(Color32::from_rgb(r, g, b));
         }
     }
