@@ -256,6 +256,7 @@ fn spike_layer(id: crate::model::LayerId) -> crate::model::SpikeLayer {
         },
         event_files: Vec::new(),
         units_in_3d: true,
+        time_unit: None,
         placement: None,
         colormap: Colormap::Viridis,
         range: [0.0, 40.0],

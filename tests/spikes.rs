@@ -688,3 +688,25 @@ fn a_placed_probe_puts_units_in_the_brain() {
     session.update_units_3d();
     assert_eq!(session.draw_list(None).len(), before + 1);
 }
+
+#[test]
+fn the_time_unit_of_text_trains_can_be_chosen_and_is_kept() {
+    let mut session = Session::default();
+    session.open_files(&[data("PySpike_testdata.txt")]);
+    let id = session.scene.spikes[0].id;
+    let first = |s: &Session| s.spike_data(id).unwrap().set.unit_times(0)[0];
+    assert!(
+        close(first(&session), PYSPIKE_TRAINS[0].1 * 1e-3, 1e-15),
+        "guessed: ms"
+    );
+    session.set_spike_time_unit(id, "s").unwrap();
+    assert!(
+        close(first(&session), PYSPIKE_TRAINS[0].1, 1e-15),
+        "chosen: s"
+    );
+    assert_eq!(session.scene.spikes[0].time_unit.as_deref(), Some("s"));
+    // A saved session keeps the choice.
+    let (reloaded, errors) = glia::session::load_scene(session.scene.clone(), &|_| {});
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(close(first(&reloaded), PYSPIKE_TRAINS[0].1, 1e-15));
+}

@@ -372,3 +372,20 @@ fn a_corrupt_phy_folder_gives_an_error_and_keeps_the_open_spikes() {
         state.errors[0]
     );
 }
+
+#[test]
+fn text_spike_trains_open_with_their_guessed_time_unit() {
+    let mut harness = harness(vec![data("spikes/PySpike_testdata.txt")]);
+    wait_for_jobs(&mut harness);
+    let state = &harness.state().state;
+    assert!(state.errors.is_empty(), "{:?}", state.errors);
+    assert_eq!(state.session.scene.spikes.len(), 1);
+    // The Layers panel offers the unit (guessed: milliseconds).
+    harness.get_by_label("Times in");
+    assert!(
+        harness
+            .query_by_label("(guessed from the intervals)")
+            .is_some()
+    );
+    assert_eq!(harness.state().state.raster_view.image.rows.len(), 40);
+}

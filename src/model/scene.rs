@@ -436,6 +436,10 @@ pub struct SpikeLayer {
     /// over the second before the time cursor.
     #[serde(default)]
     pub units_in_3d: bool,
+    /// The unit of the times of a text spike-train file, when the user chose it (`s`, `ms`,
+    /// `us`); otherwise Glia's guess from the intervals.
+    #[serde(default)]
+    pub time_unit: Option<String>,
     /// Where the probe sits, for units placed by their depth on it (their own brain positions,
     /// when the file has them, win).
     #[serde(default)]

@@ -81,6 +81,7 @@ pub fn default_spike_layer(id: LayerId, source: Source, set: &SpikeSet) -> Spike
         },
         event_files: Vec::new(),
         units_in_3d: set.units.iter().any(|u| u.position_mm.is_some()),
+        time_unit: None,
         placement: None,
         colormap: Colormap::Viridis,
         range: [0.0, 40.0],
@@ -164,18 +165,7 @@ impl Session {
 
     /// Reads a saved layer's data again (session files), with its events files.
     pub(crate) fn reload_spikes(&mut self, layer: SpikeLayer) -> Result<(), String> {
-        let mut set = match &layer.source {
-            Source::Demo { name } => crate::demo::spikes(name)?,
-            other => {
-                let path = other
-                    .path()
-                    .ok_or_else(|| format!("{}: not a file", other.display_name()))?;
-                crate::formats::load(path)
-                    .map_err(|e| e.to_string())?
-                    .spikes
-                    .ok_or_else(|| format!("{}: holds no spikes", path.display()))?
-            }
-        };
+        let mut set = read_spike_source(&layer)?;
         let mut errors = Vec::new();
         for source in &layer.event_files {
             match source
@@ -195,6 +185,35 @@ impl Session {
         } else {
             Err(errors.join("; "))
         }
+    }
+
+    /// Reads a text spike-train file again with times in `unit` (`s`, `ms`, `us`), keeping the
+    /// layer's settings and events tables.
+    pub fn set_spike_time_unit(&mut self, id: LayerId, unit: &str) -> Result<(), String> {
+        let Some(index) = self.scene.spikes.iter().position(|s| s.id == id) else {
+            return Ok(());
+        };
+        let mut layer = self.scene.spikes[index].clone();
+        layer.time_unit = Some(unit.to_owned());
+        let mut set = read_spike_source(&layer)?;
+        for source in &layer.event_files {
+            if let Some(path) = source.path() {
+                let events =
+                    crate::formats::spike_text::read_events(path).map_err(|e| e.to_string())?;
+                merge_events(&mut set, events);
+            }
+        }
+        // The window keeps its place in the new time base.
+        let old_end = self.spikes[&id].set.end_secs.max(1e-9);
+        let scale = set.end_secs / old_end;
+        if scale.is_finite() && scale > 0.0 {
+            layer.view_start_secs *= scale;
+            layer.view_secs *= scale;
+        }
+        self.spikes.insert(id, Arc::new(SpikeData::new(set)));
+        self.scene.spikes[index] = layer;
+        self.touch();
+        Ok(())
     }
 
     /// Adds events from a table to the preferred spike layer (else the newest).
@@ -587,6 +606,34 @@ impl Session {
                 })
             })
             .collect()
+    }
+}
+
+/// Reads a layer's spikes from its source (a file, with the time unit the user chose for text
+/// trains; or the demo).
+fn read_spike_source(layer: &SpikeLayer) -> Result<SpikeSet, String> {
+    match &layer.source {
+        Source::Demo { name } => crate::demo::spikes(name),
+        other => {
+            let path = other
+                .path()
+                .ok_or_else(|| format!("{}: not a file", other.display_name()))?;
+            let chosen = layer
+                .time_unit
+                .as_deref()
+                .and_then(crate::formats::spike_text::TimeUnit::parse);
+            if let Some(unit) = chosen
+                && crate::formats::detect(path).ok() == Some(crate::formats::FileKind::SpikeText)
+            {
+                return crate::formats::spike_text::read_spikes(path, Some(unit))
+                    .map(|t| t.spikes)
+                    .map_err(|e| e.to_string());
+            }
+            crate::formats::load(path)
+                .map_err(|e| e.to_string())?
+                .spikes
+                .ok_or_else(|| format!("{}: holds no spikes", path.display()))
+        }
     }
 }
 

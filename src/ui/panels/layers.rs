@@ -63,6 +63,11 @@ pub fn layers_ui(ui: &mut egui::Ui, state: &mut AppState) {
             super::recording_layers::RecordingAction::TemplateBrain => {
                 state.request_template_brain()
             }
+            super::recording_layers::RecordingAction::TimeUnit(id, unit) => {
+                if let Err(e) = state.session.set_spike_time_unit(id, &unit) {
+                    state.report_error(e);
+                }
+            }
         }
     }
     for action in volume_actions {

@@ -13,6 +13,8 @@ pub enum RecordingAction {
     Select(LayerId),
     /// Something now shows in 3D that needs a brain to sit on.
     TemplateBrain,
+    /// Read a text spike file again with times in this unit.
+    TimeUnit(LayerId, String),
 }
 
 pub fn recording_layers_ui(
@@ -219,8 +221,30 @@ pub fn spike_layers_ui(
             set.trials.len(),
             set.events.len()
         ));
-        if let Some((unit, true)) = &set.time_unit {
-            ui.weak(format!("times read as {unit} (guessed from the intervals)"));
+        let text_unit = match &set.time_unit {
+            Some((unit, guessed)) if *guessed || layer.time_unit.is_some() => Some(unit.clone()),
+            _ => None,
+        };
+        if let Some(unit) = text_unit {
+            ui.horizontal(|ui| {
+                let label = ui.label("Times in");
+                let mut chosen = unit.clone();
+                egui::ComboBox::from_id_salt(("spike time unit", id))
+                    .selected_text(&chosen)
+                    .show_ui(ui, |ui| {
+                        for u in ["s", "ms", "us"] {
+                            ui.selectable_value(&mut chosen, u.to_owned(), u);
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+                if layer.time_unit.is_none() {
+                    ui.weak("(guessed from the intervals)");
+                }
+                if chosen != unit {
+                    actions.push(RecordingAction::TimeUnit(id, chosen));
+                }
+            });
         }
         if on_probe > 0 {
             let mut placed = layer.placement.is_some();
