@@ -13,6 +13,7 @@ pub mod context;
 pub mod export;
 pub mod layouts;
 pub mod raster_renderer;
+pub mod row_quads;
 pub mod slice_renderer;
 pub mod surface_renderer;
 pub mod target;
@@ -37,12 +38,27 @@ pub const COLOR_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 pub const DEPTH_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Depth32Float;
 
 /// WGSL sources, for naga validation in tests.
+/// The trace pipeline's shader: the shared row vertex stage, then its fragment stage.
+pub const TRACES_WGSL: &str = concat!(
+    include_str!("../../shaders/rows.wgsl"),
+    "\n",
+    include_str!("../../shaders/traces.wgsl")
+);
+
+/// The raster pipeline's shader: the shared row vertex stage, then its fragment stage.
+pub const RASTER_WGSL: &str = concat!(
+    include_str!("../../shaders/rows.wgsl"),
+    "\n",
+    include_str!("../../shaders/raster.wgsl")
+);
+
 pub const SHADERS: &[(&str, &str)] = &[
     ("mesh.wgsl", include_str!("../../shaders/mesh.wgsl")),
     ("slice.wgsl", include_str!("../../shaders/slice.wgsl")),
     ("volume.wgsl", include_str!("../../shaders/volume.wgsl")),
-    ("traces.wgsl", include_str!("../../shaders/traces.wgsl")),
-    ("raster.wgsl", include_str!("../../shaders/raster.wgsl")),
+    ("rows.wgsl", include_str!("../../shaders/rows.wgsl")),
+    ("traces.wgsl", TRACES_WGSL),
+    ("raster.wgsl", RASTER_WGSL),
 ];
 
 /// The renderers of the views: surfaces and volume slices.
