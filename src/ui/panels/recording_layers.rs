@@ -57,15 +57,15 @@ fn recording_ui(
     state
         .show_header(ui, |ui| {
             let Some(layer) = session.scene.recording_mut(id) else { return };
-            ui.checkbox(&mut layer.visible, "").on_hover_text("Show or hide this recording");
-            if ui.selectable_label(selected == Some(id), RichText::new(&layer.name).strong()).clicked() {
-                actions.push(RecordingAction::Select(id));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.small_button("🗙").on_hover_text("Remove this recording").clicked() {
-                    actions.push(RecordingAction::Remove(id));
-                }
-            });
+            layer_header(
+                ui,
+                id,
+                &mut layer.visible,
+                &layer.name,
+                selected == Some(id),
+                ("Show or hide this recording", "Remove this recording"),
+                actions,
+            );
         })
         .body(|ui| {
             let Some(layer) = session.scene.recording_mut(id) else { return };
@@ -173,6 +173,31 @@ pub fn duration_text(secs: f64) -> String {
     }
 }
 
+/// A layer's header row: visibility, its name (click to select), and a remove button.
+/// `hovers` are the texts of the checkbox and the button.
+fn layer_header(
+    ui: &mut egui::Ui,
+    id: LayerId,
+    visible: &mut bool,
+    name: &str,
+    is_selected: bool,
+    hovers: (&str, &str),
+    actions: &mut Vec<RecordingAction>,
+) {
+    ui.checkbox(visible, "").on_hover_text(hovers.0);
+    if ui
+        .selectable_label(is_selected, RichText::new(name).strong())
+        .clicked()
+    {
+        actions.push(RecordingAction::Select(id));
+    }
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        if ui.small_button("🗙").on_hover_text(hovers.1).clicked() {
+            actions.push(RecordingAction::Remove(id));
+        }
+    });
+}
+
 /// Spike sets in the Layers panel: what the file holds, and how the units show in 3D.
 pub fn spike_layers_ui(
     ui: &mut egui::Ui,
@@ -195,23 +220,15 @@ pub fn spike_layers_ui(
             continue;
         };
         ui.horizontal(|ui| {
-            ui.checkbox(&mut layer.visible, "")
-                .on_hover_text("Show or hide these units in 3D");
-            if ui
-                .selectable_label(selected == Some(id), RichText::new(&layer.name).strong())
-                .clicked()
-            {
-                actions.push(RecordingAction::Select(id));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .small_button("🗙")
-                    .on_hover_text("Remove these spikes")
-                    .clicked()
-                {
-                    actions.push(RecordingAction::Remove(id));
-                }
-            });
+            layer_header(
+                ui,
+                id,
+                &mut layer.visible,
+                &layer.name,
+                selected == Some(id),
+                ("Show or hide these units in 3D", "Remove these spikes"),
+                actions,
+            )
         });
         ui.weak(format!(
             "{} units · {} spikes · {} · {} trials · {} events",
