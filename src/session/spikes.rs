@@ -784,7 +784,7 @@ impl UnitMesh {
     }
 }
 
-/// The theme's text colour for raster labels (kept with the views that use it).
+/// The background of the trace browser and the raster, premultiplied RGBA for the renderers.
 pub fn raster_background(theme: Theme) -> [f32; 4] {
     if theme == Theme::Dark {
         [0.05, 0.055, 0.065, 1.0]

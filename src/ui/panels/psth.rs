@@ -43,7 +43,24 @@ pub fn psth_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let data_key = state.session.spike_data(id).map_or(0, |d| d.key);
     let view_state = &mut state.aligned_view;
     BridgedView::ensure(&mut view_state.view, &state.render_state, size);
-    let key = (layer.clone(), size, data_key, state.session.generation());
+    // The aligned views depend on the alignment, the unit, the units' order and the events
+    // (recordings' annotations among them: the session generation), not on the raster's
+    // window: scrolling the raster beside them recomputes nothing.
+    let key = (
+        SpikeLayer {
+            view_start_secs: 0.0,
+            view_secs: 0.0,
+            first_row: 0,
+            rows: 0,
+            units_in_3d: false,
+            placement: None,
+            range: [0.0; 2],
+            ..layer.clone()
+        },
+        size,
+        data_key,
+        state.session.generation(),
+    );
     let Some(view) = view_state.view.as_mut() else {
         return;
     };

@@ -62,7 +62,22 @@ pub fn raster_ui(ui: &mut egui::Ui, state: &mut AppState) {
     let data_key = state.session.spike_data(id).map_or(0, |d| d.key);
     let view_state = &mut state.raster_view;
     BridgedView::ensure(&mut view_state.view, &state.render_state, size);
-    let key = (layer.clone(), size, data_key);
+    // The picture depends on the window, rows, order and labels, not on the aligned views'
+    // settings or the 3D colours.
+    let key = (
+        SpikeLayer {
+            align: Default::default(),
+            selected_unit: None,
+            units_in_3d: false,
+            placement: None,
+            colormap: crate::model::Colormap::Gray,
+            range: [0.0; 2],
+            name: String::new(),
+            ..layer.clone()
+        },
+        size,
+        data_key,
+    );
     let Some(view) = view_state.view.as_mut() else {
         return;
     };

@@ -549,13 +549,9 @@ pub fn fitted_rows(layer: &RecordingLayer, height: f32) -> usize {
         .max(1)
 }
 
-/// The trace background, premultiplied linear RGBA for the renderer.
+/// The trace background, premultiplied linear RGBA for the renderer (the raster's too).
 pub fn background(theme: Theme) -> [f32; 4] {
-    if theme == Theme::Dark {
-        [0.05, 0.055, 0.065, 1.0]
-    } else {
-        [1.0, 1.0, 1.0, 1.0]
-    }
+    crate::session::raster_background(theme)
 }
 
 /// Everything drawn over the traces image: labels, annotations, time axis, cursor and the
