@@ -5,6 +5,7 @@
 //! and the README for the user's view.
 
 pub mod cli;
+pub mod decode;
 pub mod demo;
 pub mod dsp;
 pub mod formats;

@@ -2,6 +2,7 @@
 //! headlessly. Exit codes follow CONVENTIONS.md: 0 success, 2 bad input or usage (with a
 //! one-line message naming the file and the problem), 1 for anything else (no GPU adapter …).
 
+mod decode;
 mod export;
 mod info;
 mod render;
@@ -36,6 +37,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Write a recording's channels (re-referenced, filtered) to .npy or .csv, in volts.
     Export(export::ExportArgs),
+    /// Fit decoders and predict with them (ridge so far).
+    Decode(decode::DecodeArgs),
 }
 
 /// An error with the exit code it deserves.
@@ -101,6 +104,7 @@ pub fn main() -> ExitCode {
         Some(Command::Snapshot(args)) => snapshot::run(&args),
         Some(Command::Info(args)) => info::run(&args),
         Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Decode(args)) => decode::run(&args),
         None => crate::ui::run_window(cli.files).map_err(|e| CliError::other(e.to_string())),
     };
     match result {

@@ -243,6 +243,19 @@ impl Npy {
             .collect()
     }
 
+    /// A 1-D or 2-D array as a row-major matrix of f64: (rows, columns, values).
+    pub fn matrix_f64(&self) -> (usize, usize, Vec<f64>) {
+        let (rows, cols) = self.rows_cols();
+        let mut out = Vec::with_capacity(rows * cols);
+        let columns: Vec<Vec<f64>> = (0..cols).map(|c| self.column_f64(c)).collect();
+        for r in 0..rows {
+            for col in &columns {
+                out.push(col[r]);
+            }
+        }
+        (rows, cols, out)
+    }
+
     /// Every element, little-endian fast path (the common case for millions of spikes).
     fn all_f64_le(&self) -> Vec<f64> {
         let raw = self.raw();

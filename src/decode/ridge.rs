@@ -1,0 +1,99 @@
+//! Ridge regression with an intercept, as scikit-learn's `Ridge(alpha)` fits it by default:
+//! features and targets are centred by their column means, `(XcᵀXc + αI) W = XcᵀYc` is solved by
+//! Cholesky, and the intercept is `ȳ − x̄ᵀW`.
+
+use faer::linalg::solvers::Solve;
+use faer::{Mat, Side};
+
+use super::DecodeError;
+
+/// A fitted ridge decoder: `y = x W + b`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Ridge {
+    pub alpha: f64,
+    /// `n_features × n_targets`, row-major.
+    pub weights: Vec<Vec<f64>>,
+    pub intercept: Vec<f64>,
+}
+
+impl Ridge {
+    /// Fits on `x` (`n × p`, row-major) and `y` (`n × q`, row-major).
+    pub fn fit(x: &[f64], y: &[f64], n: usize, alpha: f64) -> Result<Ridge, DecodeError> {
+        if n == 0 || x.len() % n != 0 || y.len() % n != 0 {
+            return Err(DecodeError::Shape(format!(
+                "features ({}) and targets ({}) must both have {n} rows",
+                x.len(),
+                y.len()
+            )));
+        }
+        if !(alpha.is_finite() && alpha >= 0.0) {
+            return Err(DecodeError::Shape(format!(
+                "alpha must be ≥ 0, not {alpha}"
+            )));
+        }
+        let (p, q) = (x.len() / n, y.len() / n);
+        let mean = |m: &[f64], k: usize| -> Vec<f64> {
+            let mut s = vec![0.0; k];
+            for row in m.chunks_exact(k) {
+                for (a, v) in s.iter_mut().zip(row) {
+                    *a += v;
+                }
+            }
+            s.iter().map(|v| v / n as f64).collect()
+        };
+        let (xm, ym) = (mean(x, p), mean(y, q));
+        let xc = Mat::<f64>::from_fn(n, p, |i, j| x[i * p + j] - xm[j]);
+        let yc = Mat::<f64>::from_fn(n, q, |i, j| y[i * q + j] - ym[j]);
+        let mut gram = xc.transpose() * &xc;
+        for j in 0..p {
+            gram[(j, j)] += alpha;
+        }
+        let rhs = xc.transpose() * &yc;
+        let llt = gram
+            .llt(Side::Lower)
+            .map_err(|e| DecodeError::Singular(format!("{e:?}")))?;
+        let w = llt.solve(&rhs);
+        let weights: Vec<Vec<f64>> = (0..p)
+            .map(|i| (0..q).map(|j| w[(i, j)]).collect())
+            .collect();
+        if weights.iter().flatten().any(|v| !v.is_finite()) {
+            return Err(DecodeError::Singular("non-finite weights".into()));
+        }
+        let intercept = (0..q)
+            .map(|j| ym[j] - (0..p).map(|i| xm[i] * weights[i][j]).sum::<f64>())
+            .collect();
+        Ok(Ridge {
+            alpha,
+            weights,
+            intercept,
+        })
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn n_targets(&self) -> usize {
+        self.intercept.len()
+    }
+
+    /// Predicts one sample.
+    pub fn predict_one(&self, x: &[f64], out: &mut [f64]) {
+        out.copy_from_slice(&self.intercept);
+        for (xi, row) in x.iter().zip(&self.weights) {
+            for (o, w) in out.iter_mut().zip(row) {
+                *o += xi * w;
+            }
+        }
+    }
+
+    /// Predicts `n` samples (`x` row-major `n × p`), row-major `n × q`.
+    pub fn predict(&self, x: &[f64]) -> Vec<f64> {
+        let (p, q) = (self.n_features(), self.n_targets());
+        let mut out = vec![0.0; x.len() / p.max(1) * q];
+        for (xr, or) in x.chunks_exact(p.max(1)).zip(out.chunks_exact_mut(q.max(1))) {
+            self.predict_one(xr, or);
+        }
+        out
+    }
+}
