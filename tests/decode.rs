@@ -86,3 +86,310 @@ fn decode_train_and_predict_on_the_command_line() {
     ]);
     assert_eq!(r.status.code(), Some(2));
 }
+
+/// `LinearDiscriminantAnalysis(solver="lsqr", shrinkage="auto")` of scikit-learn 1.9.1 on
+/// `make_lda.py`'s data (three classes with unequal priors, and two; columns scaled 0.5 to 100
+/// so the standardisation inside the Ledoit–Wolf step matters).
+#[test]
+fn lda_equals_scikit_learn() {
+    for (prefix, binary) in [("lda", false), ("lda2", true)] {
+        let (n, p, x) = matrix(&format!("{prefix}_x.npy"));
+        let (_, _, y) = matrix(&format!("{prefix}_y.npy"));
+        let labels: Vec<i64> = y.iter().map(|&v| v as i64).collect();
+        assert_eq!(labels.len(), n);
+        let lda = glia::decode::Lda::fit(&x, &labels, p).unwrap();
+        let (_, k, expected) = matrix(&format!("{prefix}_proba.npy"));
+        assert_eq!(lda.classes.len(), k);
+        let got = lda.predict_proba(&x);
+        for (a, b) in got.iter().zip(&expected) {
+            assert!((a - b).abs() < 1e-6, "{prefix}: probability {a} vs {b}");
+        }
+        let (_, _, coef) = matrix(&format!("{prefix}_coef.npy"));
+        let ours: Vec<f64> = if binary {
+            (0..p).map(|j| lda.coef[p + j] - lda.coef[j]).collect()
+        } else {
+            lda.coef.clone()
+        };
+        let scale = coef.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (a, b) in ours.iter().zip(&coef) {
+            assert!((a - b).abs() < 1e-7 * scale, "{prefix}: coef {a} vs {b}");
+        }
+    }
+}
+
+fn glia(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn kalman_decodes_simulated_reaching_velocity() {
+    let j = json_of(&glia(&[
+        "decode",
+        "simulate",
+        "--paradigm",
+        "reaching",
+        "--units",
+        "96",
+        "--duration-secs",
+        "300",
+        "--method",
+        "kalman",
+        "--json",
+    ]));
+    let r2 = j["r2"].as_f64().unwrap();
+    assert!(r2 >= 0.7, "cross-validated velocity R² {r2}");
+    assert_eq!(j["r2_per_fold"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn lda_classifies_simulated_motor_imagery() {
+    let j = json_of(&glia(&[
+        "decode",
+        "simulate",
+        "--paradigm",
+        "motor-imagery",
+        "--duration-secs",
+        "300",
+        "--method",
+        "lda",
+        "--json",
+    ]));
+    let acc = j["accuracy"].as_f64().unwrap();
+    assert!(acc >= 0.9, "cross-validated accuracy {acc}");
+    // Chance is 50 %: with the imagery switched off the classes could not be told apart, so
+    // the score comes from the desynchronisation, not from a leak.
+    assert!(j["features"].as_str().unwrap().contains("CSP"));
+}
+
+#[test]
+fn kalman_and_lda_train_and_predict_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let out = dir.path().join("p.npy");
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    for (x, y, method, cols) in [
+        ("ridge_x.npy", "ridge_y.npy", "kalman", 0),
+        ("lda_x.npy", "lda_y.npy", "lda", 3),
+    ] {
+        let r = glia(&[
+            "decode",
+            "train",
+            "--features",
+            &s(&common::data(&format!("decode/{x}"))),
+            "--targets",
+            &s(&common::data(&format!("decode/{y}"))),
+            "--method",
+            method,
+            "--model",
+            &s(&model),
+        ]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let text = std::fs::read_to_string(&model).unwrap();
+        assert!(text.contains(&format!("\"method\": \"{method}\"")));
+        let r = glia(&[
+            "decode",
+            "predict",
+            "--model",
+            &s(&model),
+            "--features",
+            &s(&common::data(&format!("decode/{x}"))),
+            "-o",
+            &s(&out),
+        ]);
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        let (n, q, _) = Npy::open(&out).unwrap().matrix_f64();
+        assert!(n > 0);
+        if cols > 0 {
+            assert_eq!(q, cols);
+        }
+    }
+    // A model that is not one, and the wrong number of features: exit 2 with the file named.
+    std::fs::write(&model, "{\"method\": \"svm\"}").unwrap();
+    let r = glia(&[
+        "decode",
+        "predict",
+        "--model",
+        &s(&model),
+        "--features",
+        &s(&common::data("decode/ridge_x.npy")),
+        "-o",
+        &s(&out),
+    ]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("m.json"));
+}
+
+/// Python with pylsl (`.venv/bin/python` of the checkout, else `python3`), or `None`: the LSL
+/// tests then say so and pass, unless `GLIA_REQUIRE_LSL` is set (as `.ci/run` sets it).
+fn python_with_pylsl() -> Option<std::path::PathBuf> {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    for py in [venv, "python3".into()] {
+        let ok = Command::new(&py)
+            .args(["-c", "import pylsl"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(py);
+        }
+    }
+    assert!(
+        std::env::var_os("GLIA_REQUIRE_LSL").is_none(),
+        "GLIA_REQUIRE_LSL is set but no python with pylsl was found"
+    );
+    eprintln!("skipping: no python with pylsl (pip install pylsl)");
+    None
+}
+
+/// Starts `tests/lsl/outlet.py` and waits for its "ready".
+fn outlet(py: &std::path::Path, name: &str, extra: &[&str]) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = Command::new(py)
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsl/outlet.py"))
+        .args(["--name", name])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "ready");
+    child
+}
+
+/// A ridge model whose features are the stream's channels: output = sum of the channels.
+fn sum_model(dir: &std::path::Path, channels: usize) -> std::path::PathBuf {
+    let path = dir.join("sum.json");
+    let weights: Vec<Vec<f64>> = (0..channels).map(|_| vec![1.0]).collect();
+    let model = serde_json::json!({
+        "method": "ridge", "alpha": 0.0, "weights": weights, "intercept": [0.0],
+        "features": {"kind": "raw", "history": 0}, "outputs": ["sum"],
+    });
+    std::fs::write(&path, model.to_string()).unwrap();
+    path
+}
+
+/// A pylsl outlet streams a ramp; Glia's inlet decodes every sample with the model, in order.
+#[test]
+fn lsl_stream_from_pylsl_is_decoded_live() {
+    use glia::decode::engine::{Output, Runner};
+    let Some(py) = python_with_pylsl() else {
+        return;
+    };
+    let name = format!("glia-test-ramp-{}", std::process::id());
+    let mut child = outlet(
+        &py,
+        &name,
+        &[
+            "--channels",
+            "4",
+            "--rate",
+            "1000",
+            "--chunk",
+            "10",
+            "--duration-secs",
+            "2",
+            "--pattern",
+            "ramp",
+        ],
+    );
+    let lsl = glia::decode::lsl::Lsl::load().unwrap();
+    let inlet = lsl.open_inlet("name", &name, 15.0).unwrap();
+    let mut runner = Runner::new(Box::new(inlet));
+    let dir = tempfile::tempdir().unwrap();
+    let model =
+        glia::decode::Model::from_json(&std::fs::read_to_string(sum_model(dir.path(), 4)).unwrap())
+            .unwrap();
+    runner.set_model(&model).unwrap();
+    let mut outputs: Vec<Output> = Vec::new();
+    let start = std::time::Instant::now();
+    while start.elapsed().as_secs_f64() < 20.0 {
+        match runner.poll(0.1, &mut outputs) {
+            Ok(()) => {}
+            Err(glia::decode::stream::StreamError::Lost(_)) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let _ = child.wait();
+    assert!(outputs.len() >= 1900, "{} outputs", outputs.len());
+    // Sample i of channel j is 4i + j, so each output is 16i + 6, with i rising by one.
+    let idx: Vec<f64> = outputs.iter().map(|o| (o.values[0] - 6.0) / 16.0).collect();
+    assert!(idx.iter().all(|i| i.fract() == 0.0), "{:?}", &idx[..10]);
+    assert!(idx.windows(2).all(|w| w[1] == w[0] + 1.0));
+    assert!(
+        outputs
+            .iter()
+            .all(|o| o.latency_secs.is_finite() && o.latency_secs > -0.01)
+    );
+    assert_eq!(
+        runner.guard.faults.out_of_order + runner.guard.faults.gaps,
+        0
+    );
+}
+
+/// The outlet vanishing, a gap, out-of-order timestamps and NaN samples: `glia decode live`
+/// keeps going, exits 0, and reports each fault.
+#[test]
+fn lsl_stream_faults_are_survived_and_reported() {
+    let Some(py) = python_with_pylsl() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = sum_model(dir.path(), 3);
+    let runs: Vec<_> = ["vanish", "gap", "out-of-order", "nan"]
+        .into_iter()
+        .map(|fault| {
+            let py = py.clone();
+            let model = model.clone();
+            std::thread::spawn(move || {
+                let name = format!("glia-test-{fault}-{}", std::process::id());
+                let mut child = outlet(
+                    &py,
+                    &name,
+                    &["--channels", "3", "--duration-secs", "3", "--fault", fault],
+                );
+                let out = glia(&[
+                    "decode",
+                    "live",
+                    "--lsl-name",
+                    &name,
+                    "--model",
+                    model.to_str().unwrap(),
+                    "--duration-secs",
+                    "5",
+                    "--resolve-secs",
+                    "15",
+                    "--json",
+                ]);
+                let _ = child.wait();
+                (fault, json_of(&out))
+            })
+        })
+        .collect();
+    for run in runs {
+        let (fault, j) = run.join().unwrap();
+        let f = &j["faults"];
+        let key = match fault {
+            "vanish" => "lost",
+            "gap" => "gaps",
+            "out-of-order" => "out_of_order",
+            _ => "non_finite",
+        };
+        assert!(f[key].as_u64().unwrap() >= 1, "{fault}: {j}");
+        assert!(j["n_samples"].as_u64().unwrap() > 500, "{fault}: {j}");
+        assert!(j["latency_ms_median"].as_f64().is_some(), "{fault}: {j}");
+    }
+}

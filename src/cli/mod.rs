@@ -37,7 +37,7 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Write a recording's channels (re-referenced, filtered) to .npy or .csv, in volts.
     Export(export::ExportArgs),
-    /// Fit decoders and predict with them (ridge so far).
+    /// Decoders: fit (ridge, Kalman, LDA), predict, score on simulations, decode LSL live.
     Decode(decode::DecodeArgs),
 }
 

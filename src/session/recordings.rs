@@ -19,6 +19,12 @@ pub struct RecordingData {
     pub recording: Recording,
 }
 
+impl AsRef<crate::model::Recording> for RecordingData {
+    fn as_ref(&self) -> &crate::model::Recording {
+        &self.recording
+    }
+}
+
 impl RecordingData {
     pub fn new(recording: Recording) -> Self {
         RecordingData {

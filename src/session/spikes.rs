@@ -17,6 +17,12 @@ pub struct SpikeData {
     pub set: SpikeSet,
 }
 
+impl AsRef<crate::model::SpikeSet> for SpikeData {
+    fn as_ref(&self) -> &crate::model::SpikeSet {
+        &self.set
+    }
+}
+
 impl SpikeData {
     pub fn new(set: SpikeSet) -> Self {
         SpikeData {

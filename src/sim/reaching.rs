@@ -202,6 +202,13 @@ impl Reaching {
         i.checked_sub(1).map(|i| &self.reaches[i])
     }
 
+    /// The target shown at `t` (from target onset until the return begins), if any.
+    pub fn target_at(&self, t: f64) -> Option<usize> {
+        self.reach_at(t)
+            .filter(|r| t >= r.target_on_secs && t < r.return_secs)
+            .map(|r| r.target)
+    }
+
     /// Hand position (metres from the centre) and velocity (m/s) at `t`.
     pub fn kinematics(&self, t: f64) -> (DVec2, DVec2) {
         let Some(r) = self.reach_at(t) else {
@@ -231,6 +238,19 @@ impl Reaching {
         let vmax = self.peak_speed;
         (u.baseline_hz + u.modulation_hz * v.dot(d) / vmax + u.speed_hz * v.length() / vmax)
             .max(0.0)
+    }
+
+    /// Every unit's firing rate at `t` (the kinematics computed once).
+    pub fn rates_hz(&self, t: f64, out: &mut [f64]) {
+        let (_, v) = self.kinematics(t + self.params.lag_secs);
+        let vmax = self.peak_speed;
+        for (o, u) in out.iter_mut().zip(&self.units) {
+            let d = DVec2::new(u.preferred_rad.cos(), u.preferred_rad.sin());
+            *o = (u.baseline_hz
+                + u.modulation_hz * v.dot(d) / vmax
+                + u.speed_hz * v.length() / vmax)
+                .max(0.0);
+        }
     }
 
     fn max_rate_hz(&self, i: usize) -> f64 {
