@@ -389,3 +389,88 @@ fn text_spike_trains_open_with_their_guessed_time_unit() {
     );
     assert_eq!(harness.state().state.raster_view.image.rows.len(), 40);
 }
+
+/// The decoding panel end to end on the simulated motor-imagery EEG (at ×10): start the
+/// stream, record a calibration, train (cross-validated), run live, show the weights.
+#[test]
+fn decoding_panel_calibrates_trains_and_runs_live() {
+    use glia::ui::panels::decoding::StreamChoice;
+    let mut harness = harness(vec![data("fsaverage5/pial_left.gii.gz")]);
+    wait_for_jobs(&mut harness);
+    {
+        let d = &mut harness.state_mut().state.decoding;
+        d.wants_pane = true;
+        d.choice = StreamChoice::Imagery;
+        d.speed = 10.0;
+        d.calibrate_secs = 60.0;
+    }
+    harness.run_steps(2);
+    harness.get_by_label("▶ Start stream").click();
+    harness.run_steps(2);
+    assert!(harness.state().state.decoding.engine.is_some());
+    harness.get_by_label("⏺ Record").click();
+    let wait =
+        |harness: &mut Harness<'static, GliaApp>, what: &str, done: &dyn Fn(&GliaApp) -> bool| {
+            for _ in 0..3000 {
+                harness.step();
+                if done(harness.state()) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            panic!("{what} did not happen: {:?}", harness.state().state.errors);
+        };
+    wait(&mut harness, "calibration", &|a| {
+        a.state.decoding.calibration.is_some()
+    });
+    harness.get_by_label("Train").click();
+    wait(&mut harness, "training", &|a| {
+        a.state.decoding.trained.is_some()
+    });
+    let acc = harness
+        .state()
+        .state
+        .decoding
+        .trained
+        .as_ref()
+        .unwrap()
+        .report
+        .mean[0];
+    assert!(acc > 0.7, "cross-validated accuracy {acc}");
+    harness.get_by_label("▶ Run live").click();
+    wait(&mut harness, "live decoding", &|a| {
+        a.state
+            .decoding
+            .engine
+            .as_ref()
+            .is_some_and(|e| e.snapshot().outputs.len() > 5)
+    });
+    let live = harness
+        .state()
+        .state
+        .decoding
+        .engine
+        .as_ref()
+        .unwrap()
+        .snapshot();
+    for o in &live.outputs {
+        assert!((o.values.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+    assert!(!live.latencies.is_empty());
+    harness.get_by_label("Weights on brain").click();
+    harness.run_steps(2);
+    let weights = harness
+        .state()
+        .state
+        .session
+        .decoder_weights
+        .clone()
+        .unwrap();
+    assert_eq!(weights.1.len(), 16);
+    assert!(weights.1.iter().any(|(name, w)| name == "C3" && *w > 0.0));
+    assert!(
+        harness.state().state.errors.is_empty(),
+        "{:?}",
+        harness.state().state.errors
+    );
+}

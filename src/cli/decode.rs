@@ -217,7 +217,7 @@ fn run_simulate(
         Some(m) => Method::parse(m, alpha).map_err(CliError::input)?,
         None => paradigm.default_method(),
     };
-    if !(secs.is_finite() && secs >= 10.0 && secs <= 24.0 * 3600.0) {
+    if !(10.0..=24.0 * 3600.0).contains(&secs) {
         return Err(CliError::input(format!(
             "--duration-secs {secs}: simulate between 10 s and 24 h"
         )));

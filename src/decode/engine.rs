@@ -157,6 +157,9 @@ pub struct LiveState {
     pub calibrating: Option<f32>,
     /// The model running, if any.
     pub model: Option<Arc<Model>>,
+    /// The source's clock and the instant it was read, to extrapolate the clock at paint time
+    /// (the on-screen latency).
+    pub clock_sync: Option<(f64, std::time::Instant)>,
     /// Set when the engine thread has ended.
     pub stopped: bool,
 }
@@ -333,6 +336,7 @@ fn run_thread(
         if let Ok(mut s) = state.lock() {
             if let Some(t) = chunk.timestamps.last() {
                 s.now = *t;
+                s.clock_sync = Some((runner.source.clock(), std::time::Instant::now()));
                 s.truth_now = runner.source.truth(*t);
             }
             s.n_samples = runner.n_samples;

@@ -108,7 +108,7 @@ impl Kalman {
     /// Fits on states `x` (`n × d`) and features `z` (`n × p`), both row-major and in time order
     /// (consecutive rows are consecutive steps).
     pub fn fit(x: &[f64], z: &[f64], n: usize, steady_state: bool) -> Result<Kalman, DecodeError> {
-        if n < 3 || x.len() % n != 0 || z.len() % n != 0 {
+        if n < 3 || !x.len().is_multiple_of(n) || !z.len().is_multiple_of(n) {
             return Err(DecodeError::Shape(format!(
                 "a Kalman filter needs at least 3 time steps with states and features for each \
                  ({n} steps, {} state values, {} feature values)",
@@ -227,10 +227,9 @@ impl Kalman {
             .take()
             .unwrap_or_else(|| (vec![0.0; d], self.w.clone()));
         // x⁻ = A x
-        let mut prior = vec![0.0; d];
-        for i in 0..d {
-            prior[i] = (0..d).map(|j| self.a[i * d + j] * x[j]).sum();
-        }
+        let prior: Vec<f64> = (0..d)
+            .map(|i| (0..d).map(|j| self.a[i * d + j] * x[j]).sum())
+            .collect();
         // innovation ν = (z − z̄) − H x⁻
         let mut nu = vec![0.0; p];
         for i in 0..p {

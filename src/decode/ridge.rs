@@ -2,8 +2,9 @@
 //! features and targets are centred by their column means, `(XcᵀXc + αI) W = XcᵀYc` is solved by
 //! Cholesky, and the intercept is `ȳ − x̄ᵀW`.
 
+use faer::linalg::matmul::triangular::{self, BlockStructure};
 use faer::linalg::solvers::Solve;
-use faer::{Mat, Side};
+use faer::{Accum, Mat, Side};
 
 use super::DecodeError;
 
@@ -19,7 +20,7 @@ pub struct Ridge {
 impl Ridge {
     /// Fits on `x` (`n × p`, row-major) and `y` (`n × q`, row-major).
     pub fn fit(x: &[f64], y: &[f64], n: usize, alpha: f64) -> Result<Ridge, DecodeError> {
-        if n == 0 || x.len() % n != 0 || y.len() % n != 0 {
+        if n == 0 || !x.len().is_multiple_of(n) || !y.len().is_multiple_of(n) {
             return Err(DecodeError::Shape(format!(
                 "features ({}) and targets ({}) must both have {n} rows",
                 x.len(),
@@ -32,23 +33,62 @@ impl Ridge {
             )));
         }
         let (p, q) = (x.len() / n, y.len() / n);
+        use rayon::prelude::*;
+        // Column sums in blocks of rows on all cores (blocks keep the order of summation
+        // fixed, so the result does not depend on the thread count).
         let mean = |m: &[f64], k: usize| -> Vec<f64> {
+            let blocks: Vec<Vec<f64>> = m
+                .par_chunks(k * 4096)
+                .map(|block| {
+                    let mut s = vec![0.0; k];
+                    for row in block.chunks_exact(k) {
+                        for (a, v) in s.iter_mut().zip(row) {
+                            *a += v;
+                        }
+                    }
+                    s
+                })
+                .collect();
             let mut s = vec![0.0; k];
-            for row in m.chunks_exact(k) {
-                for (a, v) in s.iter_mut().zip(row) {
+            for b in blocks {
+                for (a, v) in s.iter_mut().zip(b) {
                     *a += v;
                 }
             }
             s.iter().map(|v| v / n as f64).collect()
         };
         let (xm, ym) = (mean(x, p), mean(y, q));
-        let xc = Mat::<f64>::from_fn(n, p, |i, j| x[i * p + j] - xm[j]);
+        // Xcᵀ (p × n, column-major): each column is one sample, so `x` is read in order, and
+        // centred on all cores.
+        let mut centred = vec![0.0; n * p];
+        centred
+            .par_chunks_mut(p)
+            .zip(x.par_chunks(p))
+            .for_each(|(c, r)| {
+                for ((c, v), m) in c.iter_mut().zip(r).zip(&xm) {
+                    *c = v - m;
+                }
+            });
+        let xct = faer::MatRef::from_column_major_slice(&centred, p, n);
         let yc = Mat::<f64>::from_fn(n, q, |i, j| y[i * q + j] - ym[j]);
-        let mut gram = xc.transpose() * &xc;
+        // XᵀX is symmetric and Cholesky reads only its lower half: compute just that half
+        // (half the work of the full product, which dominates the fit).
+        let mut gram = Mat::<f64>::zeros(p, p);
+        triangular::matmul(
+            gram.as_mut(),
+            BlockStructure::TriangularLower,
+            Accum::Replace,
+            &xct,
+            BlockStructure::Rectangular,
+            xct.transpose(),
+            BlockStructure::Rectangular,
+            1.0,
+            faer::get_global_parallelism(),
+        );
         for j in 0..p {
             gram[(j, j)] += alpha;
         }
-        let rhs = xc.transpose() * &yc;
+        let rhs = xct * &yc;
         let llt = gram
             .llt(Side::Lower)
             .map_err(|e| DecodeError::Singular(format!("{e:?}")))?;

@@ -119,13 +119,19 @@ pub struct ReachingSource {
 impl ReachingSource {
     pub const RATE_HZ: f64 = 1000.0;
 
+    /// A population of `n_units` performing the task for `duration_secs`, then again.
     pub fn new(n_units: usize, seed: u64, duration_secs: f64) -> ReachingSource {
-        let sim = Reaching::new(ReachingParams {
+        Self::with_params(ReachingParams {
             n_units,
             seed,
             duration_secs,
             ..Default::default()
-        });
+        })
+    }
+
+    pub fn with_params(params: ReachingParams) -> ReachingSource {
+        let (n_units, seed) = (params.n_units, params.seed);
+        let sim = Reaching::new(params);
         ReachingSource {
             info: StreamInfo {
                 name: format!("Simulated reaching ({n_units} units)"),
@@ -148,10 +154,8 @@ impl Generator for ReachingSource {
     }
 
     fn next_row(&mut self, row: &mut [f32]) -> bool {
-        let t = self.k as f64 / Self::RATE_HZ;
-        if t >= self.sim.params.duration_secs {
-            return false;
-        }
+        // The task repeats after its duration (the live panel streams for as long as it runs).
+        let t = (self.k as f64 / Self::RATE_HZ) % self.sim.params.duration_secs;
         self.k += 1;
         let dt = 1.0 / Self::RATE_HZ;
         let refractory = self.sim.params.refractory_secs;
@@ -168,6 +172,7 @@ impl Generator for ReachingSource {
     }
 
     fn truth(&self, t: f64) -> Option<Truth> {
+        let t = t.rem_euclid(self.sim.params.duration_secs);
         let (p, v) = self.sim.kinematics(t);
         let target = self.sim.target_at(t).map(|k| {
             let a = reaching::target_angle(k);

@@ -203,6 +203,8 @@ fn same_values(a: &RecordingLayer, b: &RecordingLayer) -> bool {
 pub struct ElectrodeState {
     pub for_layer: RecordingLayer,
     pub time_secs: f64,
+    /// The decoder weights' key the values show (0: activity).
+    pub weights_key: u64,
     pub key: u64,
     /// One value per electrode, and one per sphere vertex.
     pub values: Arc<Vec<f32>>,
@@ -244,10 +246,13 @@ impl Session {
                     None => continue,
                 }
             }
-            let fresh = self
-                .electrode_states
-                .get(&layer.id)
-                .is_some_and(|s| s.time_secs == t && same_values(&s.for_layer, &layer));
+            let weights = self.decoder_weights.clone();
+            let weights_key = weights.as_ref().map_or(0, |w| w.0);
+            let fresh = self.electrode_states.get(&layer.id).is_some_and(|s| {
+                s.time_secs == t
+                    && s.weights_key == weights_key
+                    && same_values(&s.for_layer, &layer)
+            });
             if !fresh {
                 let mesh = self.electrode_meshes[&layer.id].clone();
                 let data_channels = self.recordings[&layer.id].recording.channels.clone();
@@ -262,6 +267,14 @@ impl Session {
                             ch.bad || layer.bad.iter().any(|b| b.eq_ignore_ascii_case(&ch.name));
                         if bad {
                             f32::NAN
+                        } else if let Some((_, w)) = &weights {
+                            // The decoder's weight on the channel, on the colour scale's
+                            // positive side.
+                            let f = w
+                                .iter()
+                                .find(|(n, _)| n.eq_ignore_ascii_case(&ch.name))
+                                .map_or(0.0, |x| x.1);
+                            f * layer.range[1].abs().max(layer.range[0].abs())
                         } else {
                             self.channel_value(&layer, c, t)
                         }
@@ -277,6 +290,7 @@ impl Session {
                     ElectrodeState {
                         for_layer: layer.clone(),
                         time_secs: t,
+                        weights_key,
                         key: next_key(),
                         values: Arc::new(values),
                         vertex_values: Arc::new(vertex_values),

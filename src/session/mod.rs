@@ -44,6 +44,9 @@ use crate::render::{Facing, OverlayDraw, OverlayValues, SurfaceDraw};
 /// Electrode values interpolated onto a surface: (electrode state key, GPU key, values).
 type CortexValues = (u64, u64, Arc<Vec<f32>>);
 
+/// A live decoder's weights by channel name (0–1), with a key that changes with them.
+pub type DecoderWeights = (u64, Arc<Vec<(String, f32)>>);
+
 /// The Scene and its data.
 #[derive(Default)]
 pub struct Session {
@@ -60,6 +63,9 @@ pub struct Session {
     unit_meshes: HashMap<LayerId, Arc<spikes::UnitMesh>>,
     /// (time, spike data key, per-vertex rates) of each layer's unit markers.
     unit_states: HashMap<LayerId, (f64, u64, Arc<Vec<f32>>)>,
+    /// The live decoder's weights by channel name (0–1), shown on units and electrodes in
+    /// place of their activity while set, and a key that changes with them.
+    pub decoder_weights: Option<DecoderWeights>,
     /// Changes whenever any unit marker colours change (their GPU key).
     unit_values_key: u64,
     /// Overview pyramids per recording, one per channel, built in the background.
@@ -114,7 +120,7 @@ impl Session {
         self.touch();
     }
 
-    fn touch(&mut self) {
+    pub fn touch(&mut self) {
         self.generation = next_key();
     }
 

@@ -551,15 +551,25 @@ impl Session {
                     mesh
                 }
             };
+            let weights = self.decoder_weights.clone();
+            let key = data.key ^ weights.as_ref().map_or(0, |w| w.0.rotate_left(29));
             let fresh = self
                 .unit_states
                 .get(&layer.id)
-                .is_some_and(|(time, key, _)| *time == t && *key == data.key);
+                .is_some_and(|(time, k, _)| *time == t && *k == key);
             if !fresh {
                 let per_unit: Vec<f32> = mesh
                     .units
                     .iter()
-                    .map(|&u| stats::rate_at(&data.set, u, t, 1.0) as f32)
+                    .map(|&u| match &weights {
+                        // The decoder's weight on the unit, across the colour range.
+                        Some((_, w)) => {
+                            let name = format!("unit {}", data.set.units[u].id);
+                            let f = w.iter().find(|(n, _)| *n == name).map_or(0.0, |x| x.1);
+                            layer.range[0] + f * (layer.range[1] - layer.range[0])
+                        }
+                        None => stats::rate_at(&data.set, u, t, 1.0) as f32,
+                    })
                     .collect();
                 let values: Vec<f32> = mesh
                     .vertex_unit
@@ -567,7 +577,7 @@ impl Session {
                     .map(|&k| per_unit[k as usize])
                     .collect();
                 self.unit_states
-                    .insert(layer.id, (t, data.key, Arc::new(values)));
+                    .insert(layer.id, (t, key, Arc::new(values)));
                 self.unit_values_key = next_key();
             }
         }

@@ -28,6 +28,8 @@ pub enum Pane {
     Raster,
     /// Event-aligned rasters, PSTHs, the population heatmap and single-unit statistics.
     Aligned,
+    /// Live decoding: calibrate, train, run.
+    Decoding,
 }
 
 impl Pane {
@@ -43,6 +45,7 @@ impl Pane {
             Pane::Spectra => "Spectra",
             Pane::Raster => "Raster",
             Pane::Aligned => "PSTH",
+            Pane::Decoding => "Decoding",
         }
     }
 }
@@ -91,6 +94,8 @@ pub struct AppState {
     pub raster_renderer: crate::render::RasterRenderer,
     pub aligned_view: super::panels::psth::AlignedViewState,
     pub raster_renderer_aligned: crate::render::RasterRenderer,
+    /// The decoding panel and its stream.
+    pub decoding: super::panels::decoding::DecodingState,
     /// Recordings whose overview pyramids are being built, or failed to build: (layer, data key).
     pyramids_in_flight: Vec<(LayerId, u64)>,
     last_input_time: Option<f64>,
@@ -177,6 +182,7 @@ impl GliaApp {
             raster_renderer,
             aligned_view: Default::default(),
             raster_renderer_aligned,
+            decoding: Default::default(),
             pyramids_in_flight: Vec::new(),
             playback: Playback {
                 playing: false,
@@ -238,6 +244,9 @@ impl GliaApp {
             let scene = &state.session.scene;
             let alone = scene.surfaces.is_empty() && scene.volumes.is_empty();
             ensure_spike_panes(&mut self.tree, alone);
+        }
+        if state.decoding.wants_pane {
+            ensure_decoding_pane(&mut self.tree);
         }
         egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));
         egui::Panel::bottom("status").show(ui, |ui| status_bar_ui(ui, state));
@@ -351,6 +360,28 @@ fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>, traces_first: bool) {
 
 /// Adds the raster and the event-aligned views: as tabs beside the trace browser when it is
 /// open, else as their own tabs under the other views. Once.
+/// Adds the decoding panel as a column on the right, once.
+fn ensure_decoding_pane(tree: &mut egui_tiles::Tree<Pane>) {
+    let present = tree
+        .tiles
+        .iter()
+        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Decoding)));
+    if present {
+        return;
+    }
+    let pane = tree.tiles.insert_pane(Pane::Decoding);
+    if let Some(root) = tree.root() {
+        let row = tree.tiles.insert_horizontal_tile(vec![root, pane]);
+        if let Some(egui_tiles::Tile::Container(egui_tiles::Container::Linear(linear))) =
+            tree.tiles.get_mut(row)
+        {
+            linear.shares.set_share(root, 2.0);
+            linear.shares.set_share(pane, 1.0);
+        }
+        tree.root = Some(row);
+    }
+}
+
 fn ensure_spike_panes(tree: &mut egui_tiles::Tree<Pane>, raster_first: bool) {
     let present = tree
         .tiles
@@ -407,6 +438,7 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
             Pane::Spectra => super::panels::spectra::spectra_ui(ui, self.state),
             Pane::Raster => super::panels::raster::raster_ui(ui, self.state),
             Pane::Aligned => super::panels::psth::psth_ui(ui, self.state),
+            Pane::Decoding => super::panels::decoding::decoding_ui(ui, self.state),
         }
         egui_tiles::UiResponse::None
     }
@@ -483,6 +515,8 @@ impl AppState {
         self.jobs
             .load_scene(&self.ctx, "Building the demo brain", scene, true);
         self.playback.playing = true;
+        // The reaching task decoded live beside it.
+        self.decoding.start_demo(&self.session, &self.ctx);
     }
 
     /// Nothing is loading or about to (for headless runs that wait until the window settles).

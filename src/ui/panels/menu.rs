@@ -138,6 +138,11 @@ fn view_menu_ui(ui: &mut egui::Ui, state: &mut AppState) {
         }
     }
     ui.separator();
+    if ui.button("Live decoding").clicked() {
+        state.decoding.wants_pane = true;
+        ui.close();
+    }
+    ui.separator();
     if ui.button("Reset camera").clicked() {
         state.reset_camera();
         ui.close();

@@ -1,5 +1,6 @@
 //! One file per panel; each exposes a `…_ui(ui, state)` function.
 
+pub mod decoding;
 pub mod inspector;
 pub mod layers;
 pub mod menu;
