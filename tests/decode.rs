@@ -389,6 +389,10 @@ fn lsl_stream_faults_are_survived_and_reported() {
             _ => "non_finite",
         };
         assert!(f[key].as_u64().unwrap() >= 1, "{fault}: {j}");
+        if fault == "vanish" {
+            // One loss, counted once however long it lasts.
+            assert_eq!(f["lost"].as_u64(), Some(1), "{j}");
+        }
         assert!(j["n_samples"].as_u64().unwrap() > 500, "{fault}: {j}");
         assert!(j["latency_ms_median"].as_f64().is_some(), "{fault}: {j}");
     }

@@ -339,23 +339,38 @@ fn live(a: LiveArgs) -> Result<(), CliError> {
         outputs.clear();
         match runner.poll(0.05, &mut outputs) {
             Ok(()) => {
-                if lost_at.take().is_some() && !a.json {
+                if lost_at.take().is_some() {
                     eprintln!("glia: the stream is back");
                 }
             }
             Err(StreamError::Fatal(e)) => return Err(CliError::other(e)),
+            Err(StreamError::Ended(why)) => {
+                eprintln!("glia: {why}");
+                break;
+            }
             Err(StreamError::Lost(why)) => {
-                if lost_at.is_none() {
-                    lost_at = Some(runner.source.clock());
-                    eprintln!("glia: stream lost ({why}); waiting until the time is up");
+                let now = runner.source.clock();
+                match lost_at {
+                    None => {
+                        lost_at = Some(now);
+                        eprintln!("glia: stream lost ({why}); waiting for it to come back");
+                    }
+                    // Look for the stream again once a second (an outlet that restarted).
+                    Some(at) if now - at >= 1.0 => {
+                        lost_at = Some(now);
+                        if runner.source.reconnect().is_ok() {
+                            eprintln!("glia: found the stream again");
+                        }
+                    }
+                    Some(_) => {}
                 }
                 std::thread::sleep(std::time::Duration::from_millis(100));
                 continue;
             }
         }
-        // One latency per chunk: its newest sample to its (last) output.
-        if let Some(o) = outputs.last() {
-            latencies.push(o.latency_secs);
+        // One latency per chunk: its newest sample to its last output.
+        if let Some(l) = runner.last_latency {
+            latencies.push(l);
         }
         n_outputs += outputs.len() as u64;
     }

@@ -38,6 +38,10 @@ pub struct Runner {
     chunk: Chunk,
     rows: Vec<FeatureRow>,
     pub n_samples: u64,
+    /// The latency of the last chunk that produced outputs (wall seconds): from its newest
+    /// sample's timestamp to the moment its last output existed.
+    pub last_latency: Option<f64>,
+    lost: bool,
 }
 
 impl Runner {
@@ -51,6 +55,8 @@ impl Runner {
             chunk: Chunk::default(),
             rows: Vec::new(),
             n_samples: 0,
+            last_latency: None,
+            lost: false,
         }
     }
 
@@ -73,17 +79,31 @@ impl Runner {
         self.decoder = None;
     }
 
+    /// Whether the stream is lost (since the last failed poll).
+    pub fn is_lost(&self) -> bool {
+        self.lost
+    }
+
     /// Pulls what arrived (waiting at most `timeout_secs`), cleans it, and decodes it. The
-    /// cleaned rows stay in [`Runner::chunk`] until the next poll.
+    /// cleaned rows stay in [`Runner::chunk`] until the next poll. A lost stream is counted
+    /// once per loss, not once per poll.
     pub fn poll(
         &mut self,
         timeout_secs: f64,
         outputs: &mut Vec<Output>,
     ) -> Result<(), StreamError> {
         self.chunk.clear();
+        self.last_latency = None;
         let pulled = self.source.pull(&mut self.chunk, timeout_secs);
-        if let Err(StreamError::Lost(why)) = &pulled {
-            self.guard.lost(why);
+        match &pulled {
+            Err(StreamError::Lost(why)) => {
+                if !self.lost {
+                    self.guard.lost(why);
+                }
+                self.lost = true;
+            }
+            Ok(()) => self.lost = false,
+            Err(_) => {}
         }
         pulled?;
         self.guard.clean(&mut self.chunk);
@@ -93,6 +113,8 @@ impl Runner {
         };
         self.rows.clear();
         features.push(&self.chunk, &mut self.rows);
+        let scale = self.source.time_scale().max(1e-9);
+        let first = outputs.len();
         for row in &self.rows {
             let mut values = vec![0.0; decoder.n_outputs()];
             if decoder.step(&row.values, &mut values).is_err() {
@@ -107,8 +129,13 @@ impl Runner {
             outputs.push(Output {
                 t: row.t,
                 values,
-                latency_secs: now - row.t,
+                latency_secs: (now - row.t) / scale,
             });
+        }
+        if outputs.len() > first
+            && let Some(newest) = self.chunk.timestamps.last()
+        {
+            self.last_latency = Some((self.source.clock() - newest) / scale);
         }
         Ok(())
     }
@@ -140,7 +167,8 @@ pub fn latency_ms(latencies_secs: &[f64]) -> (f64, f64) {
 pub struct LiveState {
     pub info: Option<StreamInfo>,
     pub status: String,
-    pub error: Option<String>,
+    /// The last error, numbered so that the window reports each one once.
+    pub error: Option<(u64, String)>,
     /// Stream time of the newest sample.
     pub now: f64,
     pub n_samples: u64,
@@ -151,17 +179,25 @@ pub struct LiveState {
     pub truth: VecDeque<Truth>,
     /// The truth now.
     pub truth_now: Option<Truth>,
-    /// Recent latencies, seconds (the last 2000).
+    /// Recent latencies, one per chunk that produced outputs, wall seconds (the last 2000).
     pub latencies: VecDeque<f64>,
     /// Calibration progress 0–1 while recording.
     pub calibrating: Option<f32>,
     /// The model running, if any.
     pub model: Option<Arc<Model>>,
     /// The source's clock and the instant it was read, to extrapolate the clock at paint time
-    /// (the on-screen latency).
+    /// (the on-screen latency), and stream seconds per wall second.
     pub clock_sync: Option<(f64, std::time::Instant)>,
+    pub time_scale: f64,
     /// Set when the engine thread has ended.
     pub stopped: bool,
+}
+
+impl LiveState {
+    fn fail(&mut self, message: String) {
+        let n = self.error.as_ref().map_or(1, |e| e.0 + 1);
+        self.error = Some((n, message));
+    }
 }
 
 enum Command {
@@ -175,34 +211,65 @@ enum Command {
     Quit,
 }
 
+/// Opens a source (on the engine's thread: resolving an LSL stream can take seconds).
+pub type Opener = Box<dyn FnOnce() -> Result<Box<dyn Source>, String> + Send>;
+
 /// A [`Runner`] on its own thread.
 pub struct Engine {
     pub state: Arc<Mutex<LiveState>>,
     commands: Sender<Command>,
     /// Finished calibrations arrive here.
     pub calibrations: Receiver<Result<Calibration, String>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The shared state, even if a panicking thread poisoned its lock.
+fn lock(state: &Mutex<LiveState>) -> std::sync::MutexGuard<'_, LiveState> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Engine {
+    /// Streams from an open source.
     pub fn start(source: Box<dyn Source>) -> Engine {
+        let name = source.info().name.clone();
+        Self::open(name, Box::new(move || Ok(source)))
+    }
+
+    /// Opens the source on the engine's thread ("connecting to `what`" until it is open).
+    pub fn open(what: String, opener: Opener) -> Engine {
         let state = Arc::new(Mutex::new(LiveState {
-            info: Some(source.info().clone()),
-            status: format!("streaming {}", source.info().name),
+            status: format!("connecting to {what}…"),
+            time_scale: 1.0,
             ..Default::default()
         }));
         let (tx, rx) = channel();
         let (cal_tx, cal_rx) = channel();
         let shared = state.clone();
-        let thread = std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("glia-decode".into())
-            .spawn(move || run_thread(source, shared, rx, cal_tx))
-            .ok();
+            .spawn(move || {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run_thread(opener, &shared, rx, cal_tx)
+                }));
+                let mut s = lock(&shared);
+                if let Err(panic) = result {
+                    let why = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default();
+                    s.fail(format!("the decoding thread failed: {why}"));
+                }
+                s.stopped = true;
+            });
+        if let Err(e) = spawned {
+            let mut s = lock(&state);
+            s.fail(format!("could not start the decoding thread: {e}"));
+            s.stopped = true;
+        }
         Engine {
             state,
             commands: tx,
             calibrations: cal_rx,
-            thread,
         }
     }
 
@@ -225,139 +292,201 @@ impl Engine {
     }
 
     pub fn snapshot(&self) -> LiveState {
-        self.state.lock().map(|s| s.clone()).unwrap_or_default()
+        lock(&self.state).clone()
     }
 }
 
 impl Drop for Engine {
+    /// Tells the thread to end and leaves it to (it ends within one poll, ≤ 0.2 s); the window
+    /// does not wait for it.
     fn drop(&mut self) {
         let _ = self.commands.send(Command::Quit);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
+/// What a calibration is recording: the samples and the truth at each.
+struct Recording {
+    secs: f64,
+    spec: FeatureSpec,
+    lag_secs: f64,
+    samples: Chunk,
+    truth: Vec<Option<Truth>>,
+}
+
+/// The truth at `t` from the truths recorded with each sample (none past the recording).
+fn recorded_truth(times: &[f64], truth: &[Option<Truth>], t: f64) -> Option<Truth> {
+    let i = times.partition_point(|&x| x <= t);
+    let last = *times.last()?;
+    let step = if times.len() > 1 {
+        (last - times[0]) / (times.len() - 1) as f64
+    } else {
+        0.0
+    };
+    if i == 0 || t > last + step {
+        return None;
+    }
+    truth[i - 1]
+}
+
 fn run_thread(
-    source: Box<dyn Source>,
-    state: Arc<Mutex<LiveState>>,
+    opener: Opener,
+    state: &Mutex<LiveState>,
     commands: Receiver<Command>,
     calibrations: Sender<Result<Calibration, String>>,
 ) {
+    let source = match opener() {
+        Ok(s) => s,
+        Err(e) => {
+            lock(state).fail(e);
+            return;
+        }
+    };
+    {
+        let mut s = lock(state);
+        s.info = Some(source.info().clone());
+        s.status = format!("streaming {}", source.info().name);
+        s.time_scale = source.time_scale();
+    }
     let mut runner = Runner::new(source);
-    let mut recording: Option<(f64, FeatureSpec, f64, Chunk)> = None;
+    let mut recording: Option<Recording> = None;
     let mut model: Option<Arc<Model>> = None;
     let mut outputs = Vec::new();
-    let mut lost_since: Option<std::time::Instant> = None;
+    let mut last_retry = std::time::Instant::now();
     loop {
         while let Ok(cmd) = commands.try_recv() {
             match cmd {
-                Command::Quit => {
-                    if let Ok(mut s) = state.lock() {
-                        s.stopped = true;
-                    }
-                    return;
-                }
+                Command::Quit => return,
                 Command::Calibrate {
                     secs,
                     spec,
                     lag_secs,
-                } => recording = Some((secs, spec, lag_secs, Chunk::default())),
+                } => {
+                    recording = Some(Recording {
+                        secs,
+                        spec,
+                        lag_secs,
+                        samples: Chunk::default(),
+                        truth: Vec::new(),
+                    })
+                }
                 Command::Run(m) => {
                     let r = runner.set_model(&m);
-                    if let Ok(mut s) = state.lock() {
-                        match r {
-                            Ok(()) => {
-                                s.error = None;
-                                s.outputs.clear();
-                                s.truth.clear();
-                                s.latencies.clear();
-                                s.model = Some(m.clone());
-                                model = Some(m);
-                            }
-                            Err(e) => s.error = Some(e),
+                    let mut s = lock(state);
+                    match r {
+                        Ok(()) => {
+                            s.outputs.clear();
+                            s.truth.clear();
+                            s.latencies.clear();
+                            s.model = Some(m.clone());
+                            model = Some(m);
                         }
+                        Err(e) => s.fail(format!("the model does not fit this stream: {e}")),
                     }
                 }
                 Command::StopDecoding => {
                     runner.clear_model();
                     model = None;
-                    if let Ok(mut s) = state.lock() {
-                        s.model = None;
-                    }
+                    lock(state).model = None;
                 }
             }
         }
         outputs.clear();
-        let polled = runner.poll(0.02, &mut outputs);
-        if let Err(e) = &polled {
-            if let StreamError::Fatal(_) = e {
-                if let Ok(mut s) = state.lock() {
-                    s.error = Some(e.to_string());
+        match runner.poll(0.02, &mut outputs) {
+            Ok(()) => {}
+            Err(StreamError::Lost(why)) => {
+                {
+                    let mut s = lock(state);
+                    s.status = format!("stream lost ({why}): trying to get it back");
                     s.faults = runner.guard.faults.clone();
-                    s.stopped = true;
                 }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if last_retry.elapsed().as_secs_f64() >= 1.0 {
+                    last_retry = std::time::Instant::now();
+                    if runner.source.reconnect().is_ok() {
+                        lock(state).status = format!("{} is back", runner.info().name);
+                    }
+                }
+                continue;
+            }
+            Err(StreamError::Ended(why)) => {
+                let mut s = lock(state);
+                s.status = why;
+                s.faults = runner.guard.faults.clone();
                 return;
             }
-            lost_since.get_or_insert_with(std::time::Instant::now);
-            if let Ok(mut s) = state.lock() {
-                s.status = format!("{e} — waiting for it to come back");
+            Err(e @ StreamError::Fatal(_)) => {
+                let mut s = lock(state);
+                s.fail(e.to_string());
                 s.faults = runner.guard.faults.clone();
+                return;
             }
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            continue;
         }
-        lost_since = None;
         let chunk = runner.chunk();
         let mut finished = None;
-        if let Some((secs, _, _, rec)) = &mut recording {
-            rec.timestamps.extend_from_slice(&chunk.timestamps);
-            rec.data.extend_from_slice(&chunk.data);
-            let got = match (rec.timestamps.first(), rec.timestamps.last()) {
+        if let Some(rec) = &mut recording {
+            rec.samples.timestamps.extend_from_slice(&chunk.timestamps);
+            rec.samples.data.extend_from_slice(&chunk.data);
+            rec.truth
+                .extend(chunk.timestamps.iter().map(|&t| runner.source.truth(t)));
+            let got = match (
+                rec.samples.timestamps.first(),
+                rec.samples.timestamps.last(),
+            ) {
                 (Some(a), Some(b)) => b - a,
                 _ => 0.0,
             };
-            if let Ok(mut s) = state.lock() {
-                s.calibrating = Some((got / *secs).clamp(0.0, 1.0) as f32);
-            }
-            if got >= *secs {
+            lock(state).calibrating = Some((got / rec.secs).clamp(0.0, 1.0) as f32);
+            if got >= rec.secs {
                 finished = recording.take();
             }
         }
-        if let Some((_, spec, lag, samples)) = finished {
-            let src = &runner.source;
-            let cal = calibrate(runner.info(), &spec, samples, &|t| src.truth(t), lag);
-            if let Ok(mut s) = state.lock() {
-                s.calibrating = None;
-            }
-            let _ = calibrations.send(cal);
+        if let Some(rec) = finished {
+            // Features for the calibration on a worker thread: the stream keeps flowing.
+            let info = runner.info().clone();
+            let classes = runner.source.class_names();
+            let tx = calibrations.clone();
+            std::thread::spawn(move || {
+                let times = rec.samples.timestamps.clone();
+                let truth = rec.truth;
+                let cal = calibrate(
+                    &info,
+                    &rec.spec,
+                    rec.samples,
+                    &|t| recorded_truth(&times, &truth, t),
+                    rec.lag_secs,
+                    classes,
+                );
+                let _ = tx.send(cal);
+            });
+            lock(state).calibrating = None;
         }
         let lag = model.as_ref().map_or(0.0, |m| m.lag_secs);
-        if let Ok(mut s) = state.lock() {
-            if let Some(t) = chunk.timestamps.last() {
-                s.now = *t;
-                s.clock_sync = Some((runner.source.clock(), std::time::Instant::now()));
-                s.truth_now = runner.source.truth(*t);
-            }
-            s.n_samples = runner.n_samples;
-            s.faults = runner.guard.faults.clone();
-            if s.error.is_none() || !outputs.is_empty() {
-                s.status = format!("streaming {}", runner.info().name);
-            }
-            for o in outputs.drain(..) {
-                s.latencies.push_back(o.latency_secs);
-                let tr = runner.source.truth(o.t + lag).unwrap_or_default();
-                s.truth.push_back(tr);
-                s.outputs.push_back(o);
-            }
-            while s.latencies.len() > 2000 {
-                s.latencies.pop_front();
-            }
-            let keep_after = s.now - 10.0;
-            while s.outputs.front().is_some_and(|o| o.t < keep_after) || s.outputs.len() > 5000 {
-                s.outputs.pop_front();
-                s.truth.pop_front();
-            }
+        let mut s = lock(state);
+        if let Some(t) = chunk.timestamps.last() {
+            s.now = *t;
+            s.truth_now = runner.source.truth(*t);
+            s.clock_sync = Some((runner.source.clock(), std::time::Instant::now()));
+        }
+        s.n_samples = runner.n_samples;
+        s.faults = runner.guard.faults.clone();
+        if !runner.is_lost() && !chunk.is_empty() {
+            s.status = format!("streaming {}", runner.info().name);
+        }
+        if let Some(l) = runner.last_latency {
+            s.latencies.push_back(l);
+        }
+        for o in outputs.drain(..) {
+            let tr = runner.source.truth(o.t + lag).unwrap_or_default();
+            s.truth.push_back(tr);
+            s.outputs.push_back(o);
+        }
+        while s.latencies.len() > 2000 {
+            s.latencies.pop_front();
+        }
+        let keep_after = s.now - 10.0;
+        while s.outputs.front().is_some_and(|o| o.t < keep_after) || s.outputs.len() > 5000 {
+            s.outputs.pop_front();
+            s.truth.pop_front();
         }
     }
 }

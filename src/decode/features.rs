@@ -58,6 +58,50 @@ impl FeatureSpec {
         }
     }
 
+    /// Checks a spec read from a file.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            FeatureSpec::Raw { .. } => Ok(()),
+            FeatureSpec::BinnedCounts { bin_secs, .. } => {
+                if bin_secs.is_finite() && *bin_secs >= 1e-4 && *bin_secs <= 60.0 {
+                    Ok(())
+                } else {
+                    Err(format!("bin width {bin_secs} s: between 0.1 ms and 60 s"))
+                }
+            }
+            FeatureSpec::BandPower {
+                low_hz,
+                high_hz,
+                window_secs,
+                step_secs,
+                csp,
+                ..
+            } => {
+                let ok = low_hz.is_finite()
+                    && high_hz.is_finite()
+                    && 0.0 < *low_hz
+                    && low_hz < high_hz
+                    && (1e-3..=60.0).contains(window_secs)
+                    && (1e-3..=60.0).contains(step_secs);
+                if !ok {
+                    return Err(format!(
+                        "band power {low_hz}–{high_hz} Hz over {window_secs} s every {step_secs} s \
+                         is not a usable setting"
+                    ));
+                }
+                if let Some(c) = csp
+                    && (c.n_channels == 0
+                        || c.filters.is_empty()
+                        || !c.filters.len().is_multiple_of(c.n_channels)
+                        || c.filters.iter().any(|v| !v.is_finite()))
+                {
+                    return Err("the CSP filters are not components × channels".into());
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Features per step before history taps, for a stream of `channels`.
     pub fn base_len(&self, channels: usize) -> usize {
         match self {
@@ -112,8 +156,14 @@ enum Stage {
     Raw,
     Bins {
         bin_secs: f64,
+        /// Half a sample period: a sample this close before a bin edge belongs after it
+        /// (timestamps `k / rate` are not exact multiples of the bin width).
+        half: f64,
         sum: Vec<f64>,
-        bin_end: Option<f64>,
+        /// The first bin's start, and the index of the bin being filled: bin `n` covers
+        /// `[t0 + n·w, t0 + (n+1)·w)`, computed from `n`, so edges do not drift.
+        t0: Option<f64>,
+        n: u64,
     },
     Power {
         filters: Vec<SosFilter>,
@@ -124,6 +174,8 @@ enum Stage {
         sum: Vec<f64>,
         since: usize,
         scratch: Vec<f64>,
+        /// Samples since the running sum was last recomputed from the window.
+        fresh: usize,
     },
 }
 
@@ -142,13 +194,22 @@ impl Features {
         let stage = match spec {
             FeatureSpec::Raw { .. } => Stage::Raw,
             FeatureSpec::BinnedCounts { bin_secs, .. } => {
-                if !(*bin_secs > 0.0 && bin_secs.is_finite()) {
-                    return Err(format!("bin width {bin_secs} s must be positive"));
+                let period = if info.rate_hz > 0.0 {
+                    1.0 / info.rate_hz
+                } else {
+                    0.0
+                };
+                if !(bin_secs.is_finite() && *bin_secs > 0.0 && *bin_secs >= period) {
+                    return Err(format!(
+                        "bin width {bin_secs} s must be at least one sample ({period} s)"
+                    ));
                 }
                 Stage::Bins {
                     bin_secs: *bin_secs,
+                    half: 0.5 * period,
                     sum: vec![0.0; channels],
-                    bin_end: None,
+                    t0: None,
+                    n: 0,
                 }
             }
             FeatureSpec::BandPower {
@@ -186,6 +247,7 @@ impl Features {
                     sum: vec![0.0; comps],
                     since: 0,
                     scratch: vec![0.0; channels],
+                    fresh: 0,
                 }
             }
         };
@@ -219,19 +281,31 @@ impl Features {
                 Stage::Raw => base_rows.push((t, row.iter().map(|&v| v as f64).collect())),
                 Stage::Bins {
                     bin_secs,
+                    half,
                     sum,
-                    bin_end,
+                    t0,
+                    n,
                 } => {
-                    let end = *bin_end.get_or_insert(t + *bin_secs);
-                    if t >= end {
-                        // Close this bin (and any empty ones a gap skipped, as zeros).
-                        base_rows.push((end, std::mem::replace(sum, vec![0.0; c])));
-                        let mut next = end + *bin_secs;
-                        while t >= next {
-                            base_rows.push((next, vec![0.0; c]));
-                            next += *bin_secs;
+                    let w = *bin_secs;
+                    let start = *t0.get_or_insert(t);
+                    let k = ((t - start + *half) / w).floor().max(0.0) as u64;
+                    if k > *n {
+                        // Close this bin, and any a gap skipped (as zeros) up to a second's
+                        // worth; after a longer break the bins start again from this sample.
+                        base_rows.push((
+                            start + (*n + 1) as f64 * w,
+                            std::mem::replace(sum, vec![0.0; c]),
+                        ));
+                        let empty = (k - *n - 1).min((1.0 / w).ceil() as u64);
+                        for e in 1..=empty {
+                            base_rows.push((start + (*n + 1 + e) as f64 * w, vec![0.0; c]));
                         }
-                        *bin_end = Some(next);
+                        if k - *n - 1 > empty {
+                            *t0 = Some(t);
+                            *n = 0;
+                        } else {
+                            *n = k;
+                        }
                     }
                     for (s, v) in sum.iter_mut().zip(row) {
                         *s += *v as f64;
@@ -246,6 +320,7 @@ impl Features {
                     sum,
                     since,
                     scratch,
+                    fresh,
                 } => {
                     for (j, f) in filters.iter_mut().enumerate() {
                         let mut v = [row[j] as f64];
@@ -269,6 +344,18 @@ impl Features {
                     {
                         for (s, v) in sum.iter_mut().zip(&old) {
                             *s -= v;
+                        }
+                    }
+                    // Adding and subtracting squares leaves rounding behind (a large artefact
+                    // leaving the window can swamp what remains): sum afresh once a window.
+                    *fresh += 1;
+                    if *fresh >= *window {
+                        *fresh = 0;
+                        sum.iter_mut().for_each(|s| *s = 0.0);
+                        for r in ring.iter() {
+                            for (s, v) in sum.iter_mut().zip(r) {
+                                *s += v;
+                            }
                         }
                     }
                     *since += 1;
@@ -366,6 +453,31 @@ mod tests {
             }
             assert_eq!(a[0].values.len(), spec.len(3));
         }
+    }
+
+    /// Ten minutes at 1 kHz in 50 ms bins: every bin holds exactly 50 samples (edges computed,
+    /// not accumulated), and a long break restarts the bins instead of filling it with zeros.
+    #[test]
+    fn bin_edges_do_not_drift() {
+        let spec = FeatureSpec::BinnedCounts {
+            bin_secs: 0.05,
+            history: 0,
+        };
+        let mut f = Features::new(&spec, &info(1, 1000.0)).unwrap();
+        let n = 600_000;
+        let chunk = Chunk {
+            timestamps: (0..n).map(|k| k as f64 / 1000.0).collect(),
+            data: vec![1.0; n],
+        };
+        let rows = f.all(&chunk);
+        assert_eq!(rows.len(), n / 50 - 1);
+        assert!(rows.iter().all(|r| r.values == vec![50.0]));
+        let later = Chunk {
+            timestamps: vec![3600.0, 3600.001],
+            data: vec![1.0, 1.0],
+        };
+        let rows = f.all(&later);
+        assert!(rows.len() <= 21, "{} rows for an hour's break", rows.len());
     }
 
     #[test]

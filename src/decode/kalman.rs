@@ -13,7 +13,7 @@
 //! `O(d·p + d³)` instead of inverting a `p × p` innovation covariance. With `steady_state`, the
 //! gain is iterated to convergence once at fit time and each step is two small products.
 
-use faer::linalg::solvers::{DenseSolveCore, Solve};
+use faer::linalg::solvers::Solve;
 use faer::{Mat, Side};
 
 use super::DecodeError;
@@ -49,35 +49,13 @@ fn flat(m: &Mat<f64>) -> Vec<f64> {
         .collect()
 }
 
-/// Inverse of a symmetric positive definite matrix, with a little diagonal loading if Cholesky
-/// fails (a feature that never varied in calibration, say).
+/// Inverse of a symmetric positive definite matrix (see [`spd_solve`]).
 pub(crate) fn spd_inverse(m: &Mat<f64>) -> Result<Mat<f64>, DecodeError> {
-    let n = m.nrows();
-    let scale = (0..n).map(|i| m[(i, i)].abs()).sum::<f64>() / n.max(1) as f64;
-    let mut load = 0.0;
-    for _ in 0..6 {
-        let mut a = m.clone();
-        for i in 0..n {
-            a[(i, i)] += load;
-        }
-        if let Ok(llt) = a.llt(Side::Lower) {
-            let inv = llt.inverse();
-            if (0..n).all(|i| inv[(i, i)].is_finite()) {
-                return Ok(inv);
-            }
-        }
-        load = if load == 0.0 {
-            scale.max(1e-12) * 1e-9
-        } else {
-            load * 100.0
-        };
-    }
-    Err(DecodeError::Singular(
-        "a covariance is not positive definite".into(),
-    ))
+    spd_solve(m, &Mat::<f64>::identity(m.nrows(), m.nrows()))
 }
 
-/// Solves `G B = C` for `B` with `G` SPD (diagonal loading as in [`spd_inverse`]).
+/// Solves `G B = C` for `B` with `G` symmetric positive definite, by Cholesky, with a little
+/// diagonal loading if that fails (a feature that never varied in calibration, say).
 fn spd_solve(g: &Mat<f64>, c: &Mat<f64>) -> Result<Mat<f64>, DecodeError> {
     let n = g.nrows();
     let scale = (0..n).map(|i| g[(i, i)].abs()).sum::<f64>() / n.max(1) as f64;
@@ -100,7 +78,7 @@ fn spd_solve(g: &Mat<f64>, c: &Mat<f64>) -> Result<Mat<f64>, DecodeError> {
         };
     }
     Err(DecodeError::Singular(
-        "the normal equations are singular".into(),
+        "a covariance is not positive definite".into(),
     ))
 }
 

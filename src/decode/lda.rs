@@ -239,6 +239,11 @@ impl Csp {
         pairs: usize,
     ) -> Result<Csp, DecodeError> {
         let c = n_channels;
+        if c < 2 {
+            return Err(DecodeError::Shape(format!(
+                "CSP needs at least two channels, not {c}"
+            )));
+        }
         let mut cov = [Mat::<f64>::zeros(c, c), Mat::<f64>::zeros(c, c)];
         let mut count = [0usize; 2];
         for (epoch, label) in trials {

@@ -114,8 +114,19 @@ impl std::fmt::Debug for Lsl {
 }
 
 impl Lsl {
-    /// Loads liblsl from the first place that has it (see the module docs for the order).
+    /// Loads liblsl from the first place that has it (see the module docs for the order), once
+    /// per process: later calls return the same library (a failure is not remembered, so
+    /// installing pylsl while Glia runs works).
     pub fn load() -> Result<Arc<Lsl>, String> {
+        static LOADED: std::sync::OnceLock<Arc<Lsl>> = std::sync::OnceLock::new();
+        if let Some(lsl) = LOADED.get() {
+            return Ok(lsl.clone());
+        }
+        let lsl = Self::find()?;
+        Ok(LOADED.get_or_init(|| lsl).clone())
+    }
+
+    fn find() -> Result<Arc<Lsl>, String> {
         let mut tried = Vec::new();
         match std::env::var_os("GLIA_LIBLSL") {
             Some(p) if !p.is_empty() => match Lsl::open(Path::new(&p)) {
@@ -124,9 +135,16 @@ impl Lsl {
             },
             _ => tried.push("$GLIA_LIBLSL: not set".into()),
         }
-        let (bundled, searched) = pylsl_libraries();
         let mut seen = Vec::new();
-        for path in system_names().into_iter().chain(bundled) {
+        for path in system_names() {
+            match Lsl::open(&path) {
+                Ok(lsl) => return Ok(Arc::new(lsl)),
+                Err(e) => tried.push(format!("{}: {e}", path.display())),
+            }
+        }
+        // Only now look for pylsl (which may run python3).
+        let (bundled, searched) = pylsl_libraries();
+        for path in bundled {
             let key = path.canonicalize().unwrap_or_else(|_| path.clone());
             if seen.contains(&key) {
                 continue;
@@ -225,6 +243,7 @@ impl Lsl {
         // From here on, `Inlet`'s Drop destroys the handle on every early return.
         let mut inlet = Inlet {
             lsl: Arc::clone(self),
+            query: (prop.to_string(), value.to_string()),
             handle,
             // SAFETY: `resolved` is live; a short info without desc, replaced below if possible.
             info: unsafe { self.describe(resolved) },
@@ -380,6 +399,8 @@ impl Drop for Infos<'_> {
 /// An open LSL inlet.
 pub struct Inlet {
     lsl: Arc<Lsl>,
+    /// What it was resolved by (`"name"`/`"type"`, value), to find the stream again.
+    query: (String, String),
     handle: Handle,
     info: StreamInfo,
     /// Seconds to add to the outlet's timestamps to put them on our clock.
@@ -469,6 +490,21 @@ impl Source for Inlet {
 
     fn clock(&self) -> f64 {
         self.lsl.local_clock()
+    }
+
+    /// Resolves the stream again (briefly) and swaps in a new inlet when it is back.
+    fn reconnect(&mut self) -> Result<(), StreamError> {
+        let (prop, value) = self.query.clone();
+        let fresh = self.lsl.open_inlet(&prop, &value, 0.3)?;
+        if fresh.info.n_channels() != self.info.n_channels() {
+            return Err(StreamError::Fatal(format!(
+                "{value} came back with {} channels instead of {}",
+                fresh.info.n_channels(),
+                self.info.n_channels()
+            )));
+        }
+        *self = fresh;
+        Ok(())
     }
 }
 

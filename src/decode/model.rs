@@ -24,6 +24,58 @@ impl Decoder {
         }
     }
 
+    /// Checks the shapes and values of a decoder read from a file.
+    pub fn validate(&self) -> Result<(), String> {
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let bad = |what: &str| Err(format!("the {} model's {what}", self.method()));
+        match self {
+            Decoder::Ridge(r) => {
+                let q = r.intercept.len();
+                if r.weights.is_empty() || q == 0 {
+                    return bad("weights or intercept are empty");
+                }
+                if r.weights.iter().any(|w| w.len() != q || !finite(w)) || !finite(&r.intercept) {
+                    return bad("weights are not features × targets of finite numbers");
+                }
+            }
+            Decoder::Kalman(k) => {
+                let (d, p) = (k.n_states(), k.n_features());
+                let sized = [
+                    (&k.a, d * d),
+                    (&k.w, d * d),
+                    (&k.h, p * d),
+                    (&k.ht_qinv, d * p),
+                    (&k.ht_qinv_h, d * d),
+                ];
+                if d == 0 || p == 0 {
+                    return bad("x_mean or z_mean is empty");
+                }
+                if sized.iter().any(|(v, n)| v.len() != *n || !finite(v))
+                    || k.steady_gain
+                        .as_ref()
+                        .is_some_and(|g| g.len() != d * p || !finite(g))
+                    || !finite(&k.x_mean)
+                    || !finite(&k.z_mean)
+                {
+                    return bad("matrices do not match x_mean and z_mean, or are not finite");
+                }
+            }
+            Decoder::Lda(l) => {
+                let k = l.classes.len();
+                if k < 2
+                    || l.intercept.len() != k
+                    || l.coef.is_empty()
+                    || !l.coef.len().is_multiple_of(k)
+                    || !finite(&l.coef)
+                    || !finite(&l.intercept)
+                {
+                    return bad("classes, coef and intercept do not match");
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn n_features(&self) -> usize {
         match self {
             Decoder::Ridge(r) => r.n_features(),
@@ -111,10 +163,8 @@ pub struct Model {
 impl Model {
     pub fn from_json(text: &str) -> Result<Model, String> {
         let m: Model = serde_json::from_str(text).map_err(|e| format!("not a Glia model: {e}"))?;
-        let p = m.decoder.n_features();
-        if p == 0 || m.decoder.n_outputs() == 0 {
-            return Err("the model has no features or no outputs".into());
-        }
+        m.decoder.validate()?;
+        m.features.validate()?;
         Ok(m)
     }
 
@@ -126,8 +176,34 @@ impl Model {
         matches!(self.decoder, Decoder::Lda(_))
     }
 
-    /// Checks that the model takes this stream; the error says why not.
+    /// Checks that the model takes this stream; the error says why not. A model trained in
+    /// Glia also names its channels: a stream that names its own must name the same, in the
+    /// same order.
     pub fn accepts(&self, info: &StreamInfo) -> Result<(), String> {
+        let generic = |c: &[String]| {
+            c.iter()
+                .enumerate()
+                .all(|(i, n)| *n == format!("ch{}", i + 1) || *n == format!("unit {i}"))
+        };
+        if !self.channels.is_empty()
+            && !generic(&info.channels)
+            && !generic(&self.channels)
+            && self.channels != info.channels
+        {
+            let first = self
+                .channels
+                .iter()
+                .zip(&info.channels)
+                .position(|(a, b)| a != b)
+                .unwrap_or(self.channels.len().min(info.channels.len()));
+            return Err(format!(
+                "the model was trained on other channels than {} has (channel {}: {} against {})",
+                info.name,
+                first + 1,
+                self.channels.get(first).map_or("none", |s| s.as_str()),
+                info.channels.get(first).map_or("none", |s| s.as_str()),
+            ));
+        }
         let p = self.features.len(info.n_channels());
         if p != self.decoder.n_features() {
             return Err(format!(
@@ -187,6 +263,44 @@ impl Method {
                 "LDA classifies: its targets are class labels".into(),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_with_wrong_shapes_are_refused() {
+        let ok = r#"{"method":"ridge","alpha":1,"weights":[[1],[2]],"intercept":[0]}"#;
+        assert!(Model::from_json(ok).is_ok());
+        for bad in [
+            r#"{"method":"ridge","alpha":1,"weights":[[1],[2,3]],"intercept":[0]}"#,
+            r#"{"method":"lda","classes":[0,1],"coef":[1,2,3],"intercept":[0,0]}"#,
+            r#"{"method":"kalman","a":[1],"w":[1],"h":[1,2],"ht_qinv":[1],"ht_qinv_h":[1],"x_mean":[0],"z_mean":[0,0]}"#,
+            r#"{"method":"ridge","alpha":1,"weights":[[1]],"intercept":[0],"features":{"kind":"binned_counts","bin_secs":0}}"#,
+        ] {
+            assert!(Model::from_json(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_model_refuses_a_stream_with_other_channels() {
+        let mut m =
+            Model::from_json(r#"{"method":"ridge","alpha":1,"weights":[[1],[2]],"intercept":[0]}"#)
+                .unwrap();
+        m.channels = vec!["C3".into(), "C4".into()];
+        let info = |names: &[&str]| StreamInfo {
+            name: "s".into(),
+            kind: "EEG".into(),
+            channels: names.iter().map(|s| s.to_string()).collect(),
+            rate_hz: 250.0,
+        };
+        assert!(m.accepts(&info(&["C3", "C4"])).is_ok());
+        assert!(m.accepts(&info(&["ch1", "ch2"])).is_ok());
+        let e = m.accepts(&info(&["C4", "C3"])).unwrap_err();
+        assert!(e.contains("C3") && e.contains("C4"), "{e}");
+        assert!(m.accepts(&info(&["C3", "C4", "Cz"])).is_err());
     }
 }
 
@@ -290,6 +404,8 @@ pub struct Calibration {
     /// The raw samples and their truth, kept for classifiers (CSP is fitted on them).
     pub samples: Chunk,
     pub sample_truth: Vec<Option<usize>>,
+    /// Names of the classes in `sample_truth` (empty: the paradigm's own).
+    pub classes: Vec<String>,
 }
 
 /// What the panel and `decode simulate` need back from training.
@@ -364,11 +480,16 @@ pub fn class_windows(
             i += 1;
         }
         let mut end = start + skip.max(window);
+        let before = out.len();
         while end <= i {
             out.push((end, c, trial));
             end += step.max(1);
         }
-        trial += 1;
+        // Only stretches long enough to hold a window count as trials (a calibration that
+        // starts mid-cue begins with a short one).
+        if out.len() > before {
+            trial += 1;
+        }
     }
     out
 }
@@ -478,6 +599,9 @@ pub fn train_classes(
             .filter(|w| test.contains(&w.2))
             .copied()
             .collect();
+        if held.is_empty() || train.is_empty() {
+            continue;
+        }
         let x = window_log_power(&rows, width, &held, len);
         let pred = lda.predict(&x);
         let right = pred
@@ -553,9 +677,16 @@ pub fn calibrate(
     samples: Chunk,
     truth: &dyn Fn(f64) -> Option<Truth>,
     lag_secs: f64,
+    classes: Vec<String>,
 ) -> Result<Calibration, String> {
     let mut f = Features::new(spec, info)?;
-    let rows = f.all(&samples);
+    // Raw rows are the samples themselves: classifiers train on the samples, so none are
+    // copied.
+    let rows = if matches!(spec, FeatureSpec::Raw { .. }) {
+        Vec::new()
+    } else {
+        f.all(&samples)
+    };
     let row_truth = rows
         .iter()
         .map(|r| truth(r.t + lag_secs).unwrap_or_default())
@@ -578,5 +709,6 @@ pub fn calibrate(
         truth: row_truth,
         samples,
         sample_truth,
+        classes,
     })
 }

@@ -86,7 +86,11 @@ impl Paradigm {
             ),
             (Paradigm::Reaching, m) => train_kinematics(cal, m, folds, self.lag_secs()),
             (Paradigm::MotorImagery, Method::Lda) => {
-                let names: Vec<String> = IMAGERY_CLASSES.iter().map(|s| s.to_string()).collect();
+                let names: Vec<String> = if cal.classes.is_empty() {
+                    IMAGERY_CLASSES.iter().map(|s| s.to_string()).collect()
+                } else {
+                    cal.classes.clone()
+                };
                 train_classes(cal, folds, &names)
             }
             (Paradigm::MotorImagery, _) => Err("motor imagery decodes classes: choose lda".into()),
@@ -114,6 +118,7 @@ pub fn simulate(
         samples,
         &|t| generator.truth(t),
         paradigm.lag_secs(),
+        generator.class_names(),
     )?;
     paradigm.train(&cal, method, folds)
 }

@@ -19,6 +19,10 @@ pub trait Generator: Send {
     fn truth(&self, _t: f64) -> Option<Truth> {
         None
     }
+    /// Names of the classes in [`Truth::class`].
+    fn class_names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Runs a generator offline for `secs` seconds (or until it ends).
@@ -71,7 +75,10 @@ impl Source for Paced {
 
     fn pull(&mut self, chunk: &mut Chunk, timeout_secs: f64) -> Result<(), StreamError> {
         if self.ended {
-            return Err(StreamError::Lost("the replay reached its end".into()));
+            return Err(StreamError::Ended(format!(
+                "{} reached its end",
+                self.generator.info().name
+            )));
         }
         let rate = self.generator.info().rate_hz;
         let c = self.generator.info().n_channels();
@@ -85,10 +92,19 @@ impl Source for Paced {
         // Never more than five seconds at once (after a stall, the old rows are skipped, as an
         // LSL inlet with a short buffer would).
         let max_rows = (5.0 * rate) as u64;
-        if now >= self.next + max_rows {
-            self.next = now + 1 - max_rows;
-        }
         let mut row = vec![0.0f32; c];
+        if now >= self.next + max_rows {
+            // The skipped rows are still computed (and dropped), so the data stay in step
+            // with the generator's own time and its ground truth.
+            let skip_to = now + 1 - max_rows;
+            while self.next < skip_to {
+                if !self.generator.next_row(&mut row) {
+                    self.ended = true;
+                    return Ok(());
+                }
+                self.next += 1;
+            }
+        }
         while self.next <= now {
             if !self.generator.next_row(&mut row) {
                 self.ended = true;
@@ -103,6 +119,14 @@ impl Source for Paced {
 
     fn truth(&self, t: f64) -> Option<Truth> {
         self.generator.truth(t)
+    }
+
+    fn class_names(&self) -> Vec<String> {
+        self.generator.class_names()
+    }
+
+    fn time_scale(&self) -> f64 {
+        self.speed
     }
 }
 
@@ -154,17 +178,19 @@ impl Generator for ReachingSource {
     }
 
     fn next_row(&mut self, row: &mut [f32]) -> bool {
-        // The task repeats after its duration (the live panel streams for as long as it runs).
-        let t = (self.k as f64 / Self::RATE_HZ) % self.sim.params.duration_secs;
+        // The task repeats after its duration (the live panel streams for as long as it runs);
+        // the refractory period runs on the stream's own, unwrapped time.
+        let now = self.k as f64 / Self::RATE_HZ;
+        let t = now % self.sim.params.duration_secs;
         self.k += 1;
         let dt = 1.0 / Self::RATE_HZ;
         let refractory = self.sim.params.refractory_secs;
         self.sim.rates_hz(t, &mut self.rates);
         for (i, r) in row.iter_mut().enumerate() {
             let p = self.rates[i] * dt;
-            let fire = t - self.last_spike[i] >= refractory && self.rng.uniform() < p;
+            let fire = now - self.last_spike[i] >= refractory && self.rng.uniform() < p;
             if fire {
-                self.last_spike[i] = t;
+                self.last_spike[i] = now;
             }
             *r = fire as u8 as f32;
         }
@@ -232,6 +258,13 @@ impl Generator for ImagerySource {
             class: self.sim.trial_at(t).map(|tr| tr.class),
             ..Default::default()
         })
+    }
+
+    fn class_names(&self) -> Vec<String> {
+        crate::decode::paradigm::IMAGERY_CLASSES
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 }
 
@@ -355,6 +388,10 @@ impl<T: AsRef<Recording> + Send + Sync> Generator for RecordingReplay<T> {
             ..Default::default()
         })
     }
+
+    fn class_names(&self) -> Vec<String> {
+        self.classes.clone()
+    }
 }
 
 /// Replay of a loaded spike set: counts per 1 ms tick per unit.
@@ -432,6 +469,17 @@ mod tests {
                 "unit {i}: {count} spikes, expected {expected:.0}"
             );
         }
+    }
+
+    /// The task repeats after its duration, and the units keep firing through the wrap.
+    #[test]
+    fn reaching_source_keeps_firing_after_the_task_repeats() {
+        let mut g = ReachingSource::new(8, 3, 10.0);
+        let chunk = generate(&mut g, 30.0);
+        let count = |from: usize, to: usize| -> f32 { chunk.data[from * 8..to * 8].iter().sum() };
+        let (first, last) = (count(0, 10_000), count(20_000, 30_000));
+        assert!(first > 100.0);
+        assert!((last - first).abs() < 0.3 * first, "{first} then {last}");
     }
 
     #[test]

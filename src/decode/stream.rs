@@ -63,6 +63,9 @@ pub enum StreamError {
     /// The source is gone (an LSL outlet vanished, a replay ended). It may come back.
     #[error("stream lost: {0}")]
     Lost(String),
+    /// The source has nothing more (a replay at its end).
+    #[error("{0}")]
+    Ended(String),
     /// The source cannot be used at all.
     #[error("{0}")]
     Fatal(String),
@@ -79,6 +82,19 @@ pub trait Source: Send {
     /// The ground truth at `t` (source clock), where the source knows it.
     fn truth(&self, _t: f64) -> Option<Truth> {
         None
+    }
+    /// Names of the classes in [`Truth::class`] (a replay's annotation texts).
+    fn class_names(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Seconds of stream per second of wall clock (a replay at ×N runs N times faster).
+    fn time_scale(&self) -> f64 {
+        1.0
+    }
+    /// After [`StreamError::Lost`]: tries to get the stream back (an LSL outlet that
+    /// restarted). `Err` means not yet.
+    fn reconnect(&mut self) -> Result<(), StreamError> {
+        Err(StreamError::Lost("it does not come back".into()))
     }
 }
 
@@ -138,6 +154,8 @@ pub struct Guard {
     period: f64,
     last_time: Option<f64>,
     last_good: Vec<f32>,
+    /// Rows in a row that were behind the last good one.
+    behind: usize,
     pub faults: Faults,
 }
 
@@ -152,6 +170,7 @@ impl Guard {
             },
             last_time: None,
             last_good: vec![0.0; info.n_channels()],
+            behind: 0,
             faults: Faults::default(),
         }
     }
@@ -172,11 +191,28 @@ impl Guard {
         let mut keep = 0;
         for i in 0..chunk.timestamps.len() {
             let t = chunk.timestamps[i];
-            if !t.is_finite() || self.last_time.is_some_and(|last| t <= last) {
+            if !t.is_finite() {
                 self.faults.out_of_order += 1;
-                self.faults.last = Some(format!("timestamp {t:.4} s out of order"));
                 continue;
             }
+            if self.last_time.is_some_and(|last| t <= last) {
+                // A second of rows all behind is not disorder but a clock that jumped back
+                // (a new clock offset): follow it rather than drop everything from now on.
+                self.behind += 1;
+                let limit = if self.period > 0.0 {
+                    (1.0 / self.period) as usize
+                } else {
+                    100
+                };
+                if self.behind <= limit.max(10) {
+                    self.faults.out_of_order += 1;
+                    self.faults.last = Some(format!("timestamp {t:.4} s out of order"));
+                    continue;
+                }
+                self.faults.last = Some("the stream's clock jumped back".into());
+                self.last_time = None;
+            }
+            self.behind = 0;
             if let Some(last) = self.last_time {
                 let dt = t - last;
                 if self.period > 0.0 && dt > 5.0 * self.period {
@@ -244,5 +280,25 @@ mod tests {
         assert_eq!(g.faults.non_finite, 2);
         assert_eq!(g.faults.gaps, 1);
         assert!((g.faults.longest_gap_secs - 0.48).abs() < 1e-9);
+    }
+
+    /// A second of rows all behind the last one is a clock that jumped back: followed, not
+    /// dropped for ever.
+    #[test]
+    fn guard_follows_a_clock_that_jumps_back() {
+        let mut g = Guard::new(&info());
+        let mut c = Chunk {
+            timestamps: vec![100.0],
+            data: vec![0.0, 0.0],
+        };
+        g.clean(&mut c);
+        let mut back = Chunk {
+            timestamps: (0..300).map(|i| 10.0 + i as f64 / 100.0).collect(),
+            data: vec![1.0; 600],
+        };
+        g.clean(&mut back);
+        assert_eq!(g.faults.out_of_order, 100);
+        assert_eq!(back.len(), 200);
+        assert_eq!(back.timestamps[0], 11.0);
     }
 }

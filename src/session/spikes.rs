@@ -556,7 +556,7 @@ impl Session {
             let fresh = self
                 .unit_states
                 .get(&layer.id)
-                .is_some_and(|(time, k, _)| *time == t && *k == key);
+                .is_some_and(|(time, k, _)| (*time == t || weights.is_some()) && *k == key);
             if !fresh {
                 let per_unit: Vec<f32> = mesh
                     .units

@@ -13,14 +13,14 @@ use std::sync::mpsc::{Receiver, channel};
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Stroke, Vec2};
 
-use crate::decode::FeatureSpec;
-use crate::decode::engine::{Engine, LiveState, latency_ms};
+use crate::decode::engine::{Engine, LiveState, Opener, latency_ms};
 use crate::decode::model::{Calibration, Method, Trained};
 use crate::decode::paradigm::{IMAGERY_CLASSES, Paradigm};
 use crate::decode::sources::{
     ImagerySource, Paced, ReachingSource, RecordingReplay, SpikeReplay, generate,
 };
 use crate::decode::stream::Source;
+use crate::decode::{FeatureSpec, Model};
 use crate::model::LayerId;
 use crate::ui::app::AppState;
 
@@ -86,6 +86,8 @@ pub struct DecodingState {
     pub wants_pane: bool,
     /// Bumped when a model is trained; the weights shown belong to this generation.
     generation: u64,
+    /// The engine's errors already reported (they are numbered).
+    errors_seen: u64,
     weights_shown: Option<u64>,
 }
 
@@ -110,6 +112,7 @@ impl Default for DecodingState {
             auto: false,
             wants_pane: false,
             generation: 0,
+            errors_seen: 0,
             weights_shown: None,
         }
     }
@@ -142,24 +145,41 @@ fn demo_reaching() -> ReachingSource {
 }
 
 impl DecodingState {
-    /// Starts the chosen stream (stopping any other).
+    /// Starts the chosen stream (stopping any other). The source opens on the engine's
+    /// thread: resolving an LSL stream can take seconds, and the window does not wait.
     pub fn start(&mut self, state_session: &crate::session::Session) -> Result<(), String> {
         self.stop();
-        let source: Box<dyn Source> = match &self.choice {
-            StreamChoice::Reaching => Box::new(Paced::new(Box::new(demo_reaching()), self.speed)),
-            StreamChoice::Imagery => Box::new(Paced::new(
-                Box::new(ImagerySource::new(7, 6.0 * 3600.0)),
-                self.speed,
-            )),
+        let speed = self.speed;
+        let (what, opener): (String, Opener) = match &self.choice {
+            StreamChoice::Reaching => (
+                "the simulated reaching population".into(),
+                Box::new(move || {
+                    Ok(Box::new(Paced::new(Box::new(demo_reaching()), speed)) as Box<dyn Source>)
+                }),
+            ),
+            StreamChoice::Imagery => (
+                "the simulated motor imagery".into(),
+                Box::new(move || {
+                    Ok(Box::new(Paced::new(
+                        Box::new(ImagerySource::new(7, 6.0 * 3600.0)),
+                        speed,
+                    )) as Box<dyn Source>)
+                }),
+            ),
             StreamChoice::Recording(id) => {
                 let data = state_session
                     .recording_data(*id)
                     .cloned()
                     .ok_or("the recording is no longer open")?;
-                Box::new(Paced::new(
-                    Box::new(RecordingReplay::new(data)?),
-                    self.speed,
-                ))
+                (
+                    data.recording.name.clone(),
+                    Box::new(move || {
+                        Ok(
+                            Box::new(Paced::new(Box::new(RecordingReplay::new(data)?), speed))
+                                as Box<dyn Source>,
+                        )
+                    }),
+                )
             }
             StreamChoice::Spikes(id) => {
                 let data = state_session
@@ -171,22 +191,32 @@ impl DecodingState {
                     .spike_layer(*id)
                     .map(|l| l.name.clone())
                     .unwrap_or_default();
-                Box::new(Paced::new(
-                    Box::new(SpikeReplay::new(data, &name)?),
-                    self.speed,
-                ))
+                (
+                    name.clone(),
+                    Box::new(move || {
+                        Ok(
+                            Box::new(Paced::new(Box::new(SpikeReplay::new(data, &name)?), speed))
+                                as Box<dyn Source>,
+                        )
+                    }),
+                )
             }
             StreamChoice::Lsl => {
-                let lsl = crate::decode::lsl::Lsl::load()?;
-                let name = self.lsl_name.trim();
+                let name = self.lsl_name.trim().to_string();
                 let (prop, value) = if name.is_empty() {
-                    ("type", "EEG")
+                    ("type", "EEG".to_string())
                 } else {
                     ("name", name)
                 };
-                Box::new(
-                    lsl.open_inlet(prop, value, 3.0)
-                        .map_err(|e| format!("LSL stream {prop}={value}: {e}"))?,
+                (
+                    format!("the LSL stream {prop}={value}"),
+                    Box::new(move || {
+                        let lsl = crate::decode::lsl::Lsl::load()?;
+                        let inlet = lsl
+                            .open_inlet(prop, &value, 5.0)
+                            .map_err(|e| format!("LSL stream {prop}={value}: {e}"))?;
+                        Ok(Box::new(inlet) as Box<dyn Source>)
+                    }),
                 )
             }
         };
@@ -198,7 +228,33 @@ impl DecodingState {
                 steady_state: false,
             };
         }
-        self.engine = Some(Engine::start(source));
+        self.engine = Some(Engine::open(what, opener));
+        self.errors_seen = 0;
+        Ok(())
+    }
+
+    /// Loads a saved model (from this panel or `glia decode train`) and runs it on the stream.
+    pub fn load_model(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let model = Model::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        self.paradigm = if model.is_classifier() {
+            Paradigm::MotorImagery
+        } else {
+            Paradigm::Reaching
+        };
+        self.method = match &model.decoder {
+            crate::decode::Decoder::Ridge(r) => Method::Ridge { alpha: r.alpha },
+            crate::decode::Decoder::Kalman(k) => Method::Kalman {
+                steady_state: k.steady_gain.is_some(),
+            },
+            crate::decode::Decoder::Lda(_) => Method::Lda,
+        };
+        self.trained = Some(Trained {
+            model,
+            report: Default::default(),
+        });
+        self.generation += 1;
+        self.run();
         Ok(())
     }
 
@@ -268,6 +324,7 @@ impl DecodingState {
                 samples,
                 &|t| crate::decode::sources::Generator::truth(&g, t),
                 p.lag_secs(),
+                Vec::new(),
             )
             .and_then(|cal| p.train(&cal, method, folds));
             let _ = tx.send(result);
@@ -343,14 +400,25 @@ impl DecodingState {
                 }
             }
             let live = e.snapshot();
-            if let Some(err) = live.error.clone()
-                && live.stopped
+            if let Some((n, err)) = live.error.clone()
+                && n > self.errors_seen
             {
+                self.errors_seen = n;
                 errors.push(err);
+                if live.model.is_none() {
+                    self.running = false;
+                }
+            }
+            if live.stopped {
+                if live.error.is_none() && !live.status.is_empty() {
+                    // A replay at its end: say so once.
+                    errors.push(live.status.clone());
+                }
                 self.engine = None;
                 self.running = false;
-            } else if live.calibrating.is_some() || self.running {
-                ctx.request_repaint();
+            } else {
+                // The stream moves: keep painting while it is on screen.
+                ctx.request_repaint_after(std::time::Duration::from_millis(33));
             }
         }
         if let Some(rx) = &self.training
@@ -380,16 +448,15 @@ pub fn decoding_ui(ui: &mut egui::Ui, state: &mut AppState) {
         state.report_error(e);
     }
     state.decoding.sync_weights(&mut state.session);
-    toolbar_ui(ui, state);
+    // One copy of the engine's state per frame.
+    let snapshot = state.decoding.engine.as_ref().map(|e| e.snapshot());
+    toolbar_ui(ui, state, snapshot.as_ref());
     ui.separator();
-    steps_ui(ui, state);
+    for e in steps_ui(ui, state, snapshot.as_ref()) {
+        state.report_error(e);
+    }
     ui.separator();
-    let live = state
-        .decoding
-        .engine
-        .as_ref()
-        .map(|e| e.snapshot())
-        .unwrap_or_default();
+    let live = snapshot.unwrap_or_default();
     let full = ui.available_rect_before_wrap();
     ui.allocate_rect(full, egui::Sense::hover());
     if state.decoding.engine.is_none() {
@@ -418,12 +485,14 @@ pub fn decoding_ui(ui: &mut egui::Ui, state: &mut AppState) {
     }
     let (latency, cv) = side.split_top_bottom_at_y(side.top() + 62.0);
     latency_readout(&painter, latency, &live, ui.visuals());
-    if let Some(t) = &state.decoding.trained {
+    if let Some(t) = &state.decoding.trained
+        && !t.report.folds.is_empty()
+    {
         cv_plot(&painter, cv, t, ui.visuals());
     }
 }
 
-fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState) {
+fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState, live: Option<&LiveState>) {
     ui.horizontal_wrapped(|ui| {
         let mut choices = vec![StreamChoice::Reaching, StreamChoice::Imagery];
         choices.extend(
@@ -484,8 +553,7 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState) {
         } else if ui.button("■ Stop").clicked() {
             state.decoding.stop();
         }
-        if let Some(e) = &state.decoding.engine {
-            let live = e.snapshot();
+        if let Some(live) = live {
             ui.separator();
             let info = live.info.as_ref();
             ui.label(format!(
@@ -506,9 +574,10 @@ fn toolbar_ui(ui: &mut egui::Ui, state: &mut AppState) {
     });
 }
 
-fn steps_ui(ui: &mut egui::Ui, state: &mut AppState) {
+/// The three steps; returns errors for the window to report.
+fn steps_ui(ui: &mut egui::Ui, state: &mut AppState, live: Option<&LiveState>) -> Vec<String> {
+    let mut errors = Vec::new();
     let d = &mut state.decoding;
-    let live = d.engine.as_ref().map(|e| e.snapshot());
     let streaming = live.is_some();
     ui.horizontal_wrapped(|ui| {
         ui.add_enabled_ui(streaming, |ui| {
@@ -520,7 +589,7 @@ fn steps_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     .suffix(" s"),
             )
             .labelled_by(l.id);
-            let recording = live.as_ref().and_then(|l| l.calibrating);
+            let recording = live.and_then(|l| l.calibrating);
             if let Some(p) = recording {
                 ui.add(
                     egui::ProgressBar::new(p)
@@ -589,7 +658,9 @@ fn steps_ui(ui: &mut egui::Ui, state: &mut AppState) {
                 }
             }
         });
-        if let Some(t) = &d.trained {
+        if let Some(t) = &d.trained
+            && t.report.mean.len() >= if t.model.is_classifier() { 1 } else { 4 }
+        {
             let score = if t.model.is_classifier() {
                 format!("accuracy {:.1} %", t.report.mean[0] * 100.0)
             } else {
@@ -633,10 +704,24 @@ fn steps_ui(ui: &mut egui::Ui, state: &mut AppState) {
                     .save_file()
                 && let Err(e) = std::fs::write(&path, t.model.to_json())
             {
-                state_notice(ui, &format!("{}: {e}", path.display()));
+                errors.push(format!("{}: {e}", path.display()));
+            }
+        });
+        ui.add_enabled_ui(streaming, |ui| {
+            if ui
+                .button("Load model…")
+                .on_hover_text("Run a saved model (from here or glia decode train) on this stream")
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .add_filter("Glia model", &["json"])
+                    .pick_file()
+                && let Err(e) = d.load_model(&path)
+            {
+                errors.push(e);
             }
         });
     });
+    errors
 }
 
 fn state_notice(ui: &mut egui::Ui, text: &str) {
@@ -804,7 +889,11 @@ fn latency_readout(painter: &egui::Painter, rect: Rect, live: &LiveState, visual
     let (median, p99) = latency_ms(&lat);
     // On screen: the newest output's sample time to now (the source clock, extrapolated).
     let screen = match (live.outputs.back(), live.clock_sync) {
-        (Some(o), Some((clock, at))) => Some((clock + at.elapsed().as_secs_f64() - o.t) * 1e3),
+        (Some(o), Some((clock, at))) => Some(
+            (clock + at.elapsed().as_secs_f64() * live.time_scale - o.t)
+                / live.time_scale.max(1e-9)
+                * 1e3,
+        ),
         _ => None,
     };
     let text = visuals.text_color();
