@@ -397,3 +397,51 @@ fn lsl_stream_faults_are_survived_and_reported() {
         assert!(j["latency_ms_median"].as_f64().is_some(), "{fault}: {j}");
     }
 }
+
+/// An outlet that vanishes and is started again under the same name: `glia decode live`
+/// finds it again and decodes the second run too.
+#[test]
+fn lsl_stream_that_comes_back_is_decoded_again() {
+    let Some(py) = python_with_pylsl() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let model = sum_model(dir.path(), 3);
+    let name = format!("glia-test-back-{}", std::process::id());
+    let mut first = outlet(
+        &py,
+        &name,
+        &["--channels", "3", "--duration-secs", "2", "--fault", "vanish"],
+    );
+    let live = {
+        let model = model.clone();
+        let name = name.clone();
+        std::thread::spawn(move || {
+            glia(&[
+                "decode",
+                "live",
+                "--lsl-name",
+                &name,
+                "--model",
+                model.to_str().unwrap(),
+                "--duration-secs",
+                "12",
+                "--resolve-secs",
+                "15",
+                "--json",
+            ])
+        })
+    };
+    let _ = first.wait();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let mut second = outlet(&py, &name, &["--channels", "3", "--duration-secs", "3"]);
+    let out = live.join().unwrap();
+    let _ = second.wait();
+    let j = json_of(&out);
+    // Lost when the first outlet went (and again if the second ends before Glia does), with
+    // the break between them shown as a gap.
+    assert!(j["faults"]["lost"].as_u64().unwrap() >= 1, "{j}");
+    assert!(j["faults"]["gaps"].as_u64().unwrap() >= 1, "{j}");
+    // About 1 s before the loss and 3 s after it came back.
+    assert!(j["n_samples"].as_u64().unwrap() > 2500, "{j}");
+}
