@@ -460,7 +460,13 @@ impl Source for Inlet {
         }
         chunk.timestamps.push(t + self.correction);
         chunk.data.extend_from_slice(&self.sample);
-        // Drain what is buffered; bounded so a firehose cannot hold us here forever.
+        // Drain what is buffered; bounded so a firehose cannot hold us here forever. A sample
+        // that arrived alone is usually the head of a chunk that liblsl is still unpacking:
+        // give it 0.2 ms and drain once more, so that the chunk is decoded whole (otherwise
+        // its first sample, stamped a chunk's length before the outlet sent it, is decoded on
+        // its own and reads as a chunk-long latency).
+        let before = chunk.timestamps.len();
+        let mut waited = false;
         for _ in 0..64 {
             let rows = self.stamps.len();
             // SAFETY: `data` holds rows × c floats and `stamps` rows doubles, as we say.
@@ -481,6 +487,11 @@ impl Source for Inlet {
                 .extend(self.stamps[..got].iter().map(|t| t + self.correction));
             chunk.data.extend_from_slice(&self.data[..got * c]);
             check(ec, &self.info.name)?;
+            if got == 0 && !waited && chunk.timestamps.len() == before {
+                waited = true;
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                continue;
+            }
             if got < rows {
                 break;
             }
