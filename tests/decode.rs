@@ -411,7 +411,14 @@ fn lsl_stream_that_comes_back_is_decoded_again() {
     let mut first = outlet(
         &py,
         &name,
-        &["--channels", "3", "--duration-secs", "2", "--fault", "vanish"],
+        &[
+            "--channels",
+            "3",
+            "--duration-secs",
+            "2",
+            "--fault",
+            "vanish",
+        ],
     );
     let live = {
         let model = model.clone();

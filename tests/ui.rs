@@ -459,6 +459,13 @@ fn decoding_panel_calibrates_trains_and_runs_live() {
     assert!(!live.latencies.is_empty());
     harness.get_by_label("Weights on brain").click();
     harness.run_steps(2);
+    if std::env::var_os("GLIA_DEBUG_UI").is_some() {
+        harness
+            .render()
+            .unwrap()
+            .save("/tmp/ui_decoding.png")
+            .unwrap();
+    }
     let weights = harness
         .state()
         .state

@@ -483,8 +483,10 @@ pub fn decoding_ui(ui: &mut egui::Ui, state: &mut AppState) {
         Paradigm::Reaching => cursor_display(&painter, display, &live, ui.visuals().dark_mode),
         Paradigm::MotorImagery => class_display(&painter, display, &live, ui.visuals()),
     }
-    let (latency, cv) = side.split_top_bottom_at_y(side.top() + 62.0);
+    let (latency, rest) = side.split_top_bottom_at_y(side.top() + 62.0);
+    let (strip, cv) = rest.split_top_bottom_at_y(rest.top() + rest.height() * 0.45);
     latency_readout(&painter, latency, &live, ui.visuals());
+    live_strip(&painter, strip, &live, ui.visuals());
     if let Some(t) = &state.decoding.trained
         && !t.report.folds.is_empty()
     {
@@ -707,19 +709,26 @@ fn steps_ui(ui: &mut egui::Ui, state: &mut AppState, live: Option<&LiveState>) -
                 errors.push(format!("{}: {e}", path.display()));
             }
         });
-        ui.add_enabled_ui(streaming, |ui| {
-            if ui
-                .button("Load model…")
-                .on_hover_text("Run a saved model (from here or glia decode train) on this stream")
-                .clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .add_filter("Glia model", &["json"])
-                    .pick_file()
-                && let Err(e) = d.load_model(&path)
-            {
-                errors.push(e);
-            }
-        });
+    });
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(streaming, egui::Button::new("Load model…"))
+            .on_hover_text("Run a saved model (from here or glia decode train) on this stream")
+            .clicked()
+            && let Some(path) = rfd::FileDialog::new()
+                .add_filter("Glia model", &["json"])
+                .pick_file()
+            && let Err(e) = d.load_model(&path)
+        {
+            errors.push(e);
+        }
+        if let Some(t) = &d.trained {
+            ui.weak(format!(
+                "{} on {}",
+                method_label(d.method),
+                t.model.features.describe()
+            ));
+        }
     });
     errors
 }
@@ -928,6 +937,94 @@ fn latency_readout(painter: &egui::Painter, rect: Rect, live: &LiveState, visual
         ),
         weak,
     );
+}
+
+/// The last ten seconds live: decoded against true x velocity, or the last class's
+/// probability against its cue.
+fn live_strip(painter: &egui::Painter, rect: Rect, live: &LiveState, visuals: &egui::Visuals) {
+    let r = rect.shrink(6.0);
+    if r.height() < 30.0 || r.width() < 60.0 {
+        return;
+    }
+    let Some(model) = &live.model else {
+        return;
+    };
+    let classifier = model.is_classifier();
+    painter.text(
+        r.left_top(),
+        Align2::LEFT_TOP,
+        if classifier {
+            format!(
+                "Live: P({}) over the last 10 s (its cue shaded)",
+                model.outputs.last().map_or("class", |s| s.as_str())
+            )
+        } else {
+            "Live: vx over the last 10 s, decoded (orange) and true (blue)".to_string()
+        },
+        FontId::proportional(12.0),
+        visuals.text_color(),
+    );
+    let plot = Rect::from_min_max(r.left_top() + Vec2::new(0.0, 18.0), r.right_bottom());
+    painter.rect_stroke(
+        plot,
+        2.0,
+        Stroke::new(1.0, visuals.weak_text_color()),
+        egui::StrokeKind::Inside,
+    );
+    let (t0, t1) = (live.now - 10.0, live.now);
+    let x = |t: f64| plot.left() + plot.width() * ((t - t0) / (t1 - t0)) as f32;
+    let pairs: Vec<_> = live
+        .outputs
+        .iter()
+        .zip(&live.truth)
+        .filter(|(o, _)| o.t >= t0)
+        .collect();
+    if classifier {
+        let k = model.outputs.len().saturating_sub(1);
+        let y = |p: f64| plot.bottom() - plot.height() * p.clamp(0.0, 1.0) as f32;
+        for w in pairs.windows(2) {
+            if w[0].1.class == Some(k) {
+                painter.rect_filled(
+                    Rect::from_min_max(
+                        Pos2::new(x(w[0].0.t), plot.top()),
+                        Pos2::new(x(w[1].0.t), plot.bottom()),
+                    ),
+                    0.0,
+                    TRUE.gamma_multiply(0.25),
+                );
+            }
+        }
+        painter.add(egui::Shape::line(
+            pairs
+                .iter()
+                .filter_map(|(o, _)| o.values.get(k).map(|p| Pos2::new(x(o.t), y(*p))))
+                .collect(),
+            Stroke::new(1.5, DECODED),
+        ));
+    } else {
+        let dec: Vec<(f64, f64)> = pairs
+            .iter()
+            .filter_map(|(o, _)| o.values.get(2).map(|v| (o.t, *v)))
+            .collect();
+        let tru: Vec<(f64, f64)> = pairs
+            .iter()
+            .filter_map(|(o, t)| t.velocity.map(|v| (o.t, v[0])))
+            .collect();
+        let span = dec
+            .iter()
+            .chain(&tru)
+            .fold(0.05f64, |m, (_, v)| m.max(v.abs()));
+        let y = |v: f64| plot.center().y - plot.height() * 0.5 * (v / span) as f32;
+        for (series, color) in [(&tru, TRUE), (&dec, DECODED)] {
+            painter.add(egui::Shape::line(
+                series
+                    .iter()
+                    .map(|(t, v)| Pos2::new(x(*t), y(*v)))
+                    .collect(),
+                Stroke::new(1.5, color),
+            ));
+        }
+    }
 }
 
 /// Held-out decoding, fold by fold: decoded against true velocity (or class probability
