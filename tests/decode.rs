@@ -452,3 +452,47 @@ fn lsl_stream_that_comes_back_is_decoded_again() {
     // About 1 s before the loss and 3 s after it came back.
     assert!(j["n_samples"].as_u64().unwrap() > 2500, "{j}");
 }
+
+/// A loaded recording replayed as a stream: rows at its sample rate in microvolts, the same
+/// samples the file holds, and its annotations as the classes a calibration trains on.
+#[test]
+fn a_recording_replays_as_a_stream_with_its_annotations_as_classes() {
+    use glia::decode::sources::{Generator, RecordingReplay, generate};
+    let path = common::data("recordings/test_generator.edf");
+    let recording = glia::formats::load(&path).unwrap().recording.unwrap();
+    let data = std::sync::Arc::new(glia::session::RecordingData::new(recording));
+    let mut replay = RecordingReplay::new(data.clone()).unwrap();
+    let rec = &data.recording;
+    let info = replay.info().clone();
+    let rate = info.rate_hz;
+    let first = rec
+        .channels
+        .iter()
+        .position(|c| c.sample_rate_hz == rate)
+        .unwrap();
+    let chunk = generate(&mut replay, 2.0);
+    assert_eq!(chunk.len(), (2.0 * rate) as usize);
+    let mut expected = vec![0.0; 5];
+    rec.read(first, 0, &mut expected).unwrap();
+    let scale = if rec.channels[first].unit == "V" {
+        1e6
+    } else {
+        1.0
+    };
+    let c = info.n_channels();
+    for (k, e) in expected.iter().enumerate() {
+        let got = chunk.data[k * c] as f64;
+        assert!(
+            (got - e * scale).abs() <= 1e-5 * (e * scale).abs().max(1.0),
+            "{got} vs {e}"
+        );
+    }
+    // Each annotation's text is a class, active from its onset.
+    let classes = replay.class_names();
+    assert!(!classes.is_empty());
+    for a in &rec.annotations {
+        let truth = replay.truth(a.onset_secs + 1e-3).unwrap();
+        let k = truth.class.expect("a class during an annotation");
+        assert!(rec.annotations.iter().any(|b| b.text == classes[k]));
+    }
+}

@@ -482,6 +482,31 @@ mod tests {
         assert!((last - first).abs() < 0.3 * first, "{first} then {last}");
     }
 
+    struct Set(SpikeSet);
+    impl AsRef<SpikeSet> for Set {
+        fn as_ref(&self) -> &SpikeSet {
+            &self.0
+        }
+    }
+
+    /// Every spike lands in its 1 ms tick, none twice, none lost.
+    #[test]
+    fn spike_replay_counts_every_spike_in_its_tick() {
+        use crate::model::Unit;
+        let trains = vec![vec![0.0005, 0.0015, 0.0019, 0.0101], vec![0.003, 0.0031]];
+        let set = SpikeSet::from_trains(vec![Unit::new(4), Unit::new(9)], trains);
+        let start = set.start_secs;
+        let mut replay = SpikeReplay::new(Arc::new(Set(set)), "test").unwrap();
+        assert_eq!(replay.info().channels, vec!["unit 4", "unit 9"]);
+        let chunk = generate(&mut replay, 1.0);
+        let total: f32 = chunk.data.iter().sum();
+        assert_eq!(total, 6.0);
+        // Ticks are 1 ms from the set's first spike.
+        let tick = |t: f64| ((t - start) * 1000.0).floor() as usize;
+        assert_eq!(chunk.data[tick(0.0015) * 2], 2.0);
+        assert_eq!(chunk.data[tick(0.003) * 2 + 1], 2.0);
+    }
+
     #[test]
     fn paced_source_keeps_time() {
         let mut p = Paced::new(Box::new(ImagerySource::new(1, 100.0)), 10.0);
