@@ -333,13 +333,16 @@ fn ensure_slice_panes(tree: &mut egui_tiles::Tree<Pane>) {
     }
 }
 
+/// Whether the layout holds this pane.
+fn has_pane(tree: &egui_tiles::Tree<Pane>, pane: Pane) -> bool {
+    tree.tiles
+        .iter()
+        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(p) if *p == pane))
+}
+
 /// Adds the trace browser (with the spectra as a second tab) under the other views, once.
 fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>, traces_first: bool) {
-    let present = tree
-        .tiles
-        .iter()
-        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Traces)));
-    if present {
+    if has_pane(tree, Pane::Traces) {
         return;
     }
     let traces = tree.tiles.insert_pane(Pane::Traces);
@@ -358,15 +361,9 @@ fn ensure_trace_panes(tree: &mut egui_tiles::Tree<Pane>, traces_first: bool) {
     }
 }
 
-/// Adds the raster and the event-aligned views: as tabs beside the trace browser when it is
-/// open, else as their own tabs under the other views. Once.
 /// Adds the decoding panel as a column on the right, once.
 fn ensure_decoding_pane(tree: &mut egui_tiles::Tree<Pane>) {
-    let present = tree
-        .tiles
-        .iter()
-        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Decoding)));
-    if present {
+    if has_pane(tree, Pane::Decoding) {
         return;
     }
     let pane = tree.tiles.insert_pane(Pane::Decoding);
@@ -382,12 +379,10 @@ fn ensure_decoding_pane(tree: &mut egui_tiles::Tree<Pane>) {
     }
 }
 
+/// Adds the raster and the event-aligned views: as tabs beside the trace browser when it is
+/// open, else as their own tabs under the other views. Once.
 fn ensure_spike_panes(tree: &mut egui_tiles::Tree<Pane>, raster_first: bool) {
-    let present = tree
-        .tiles
-        .iter()
-        .any(|(_, tile)| matches!(tile, egui_tiles::Tile::Pane(Pane::Raster)));
-    if present {
+    if has_pane(tree, Pane::Raster) {
         return;
     }
     let traces = tree
