@@ -496,3 +496,28 @@ fn a_recording_replays_as_a_stream_with_its_annotations_as_classes() {
         assert!(rec.annotations.iter().any(|b| b.text == classes[k]));
     }
 }
+
+/// Without liblsl anywhere, `glia decode live` says in one line how to get it (exit 2).
+#[test]
+fn decode_live_without_liblsl_says_how_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = sum_model(dir.path(), 2);
+    let out = Command::new(env!("CARGO_BIN_EXE_glia"))
+        .args(["decode", "live", "--lsl-name", "nothing", "--model"])
+        .arg(&model)
+        .args(["--duration-secs", "1"])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env_remove("VIRTUAL_ENV")
+        .env("GLIA_LIBLSL", dir.path().join("no-liblsl.so"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("GLIA_LIBLSL") && err.contains("pip install pylsl"),
+        "{err}"
+    );
+}

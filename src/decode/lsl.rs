@@ -157,9 +157,9 @@ impl Lsl {
         }
         tried.push(searched);
         Err(format!(
-            "could not load liblsl (Lab Streaming Layer). Tried:\n  - {}\nSet GLIA_LIBLSL to \
-             the path of liblsl, or `pip install pylsl` (which bundles it).",
-            tried.join("\n  - ")
+            "could not load liblsl (Lab Streaming Layer): set GLIA_LIBLSL to the path of liblsl, \
+             or `pip install pylsl` (which bundles it). Tried: {}",
+            tried.join("; ")
         ))
     }
 
