@@ -245,7 +245,9 @@ impl GliaApp {
             let alone = scene.surfaces.is_empty() && scene.volumes.is_empty();
             ensure_spike_panes(&mut self.tree, alone);
         }
-        if state.decoding.wants_pane {
+        // Once what is loading has its panes, so that the decoding column spans the window's
+        // height beside them.
+        if state.decoding.wants_pane && state.is_settled() {
             ensure_decoding_pane(&mut self.tree);
         }
         egui::Panel::top("menu").show(ui, |ui| super::panels::menu::menu_bar_ui(ui, state));

@@ -192,7 +192,11 @@ pub fn run_until_idle(
             app.state.session.scene.theme = Theme::Light;
         }
         let output = egui.run(size, 1.0, 0.0, |ui| app.ui_root(ui));
-        if app.state.is_settled() {
+        // The demo's live decoding is part of the picture: wait (up to 20 s) until it has
+        // drawn two seconds of decoded cursor.
+        let decoding_shown =
+            app.state.decoding.has_shown_decoding(2.0) || started.elapsed().as_secs_f64() > 20.0;
+        if app.state.is_settled() && decoding_shown {
             settle += 1;
         } else {
             std::thread::sleep(std::time::Duration::from_millis(5));

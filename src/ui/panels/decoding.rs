@@ -375,6 +375,25 @@ impl DecodingState {
         )
     }
 
+    /// Whether the panel has decoded `secs` seconds of output, or has nothing of its own to
+    /// show (not started by the demo, stopped, or failed): for headless figures of the window.
+    pub fn has_shown_decoding(&self, secs: f64) -> bool {
+        if !self.auto {
+            return true;
+        }
+        let Some(e) = &self.engine else {
+            return true;
+        };
+        let live = e.snapshot();
+        if live.stopped || live.error.is_some() {
+            return true;
+        }
+        match (live.outputs.front(), live.outputs.back()) {
+            (Some(a), Some(b)) => b.t - a.t >= secs,
+            _ => false,
+        }
+    }
+
     /// Puts the decoder's weights on the units and electrodes (or takes them off) when the
     /// model or the checkbox changed.
     pub fn sync_weights(&mut self, session: &mut crate::session::Session) {
