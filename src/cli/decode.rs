@@ -319,7 +319,7 @@ fn live(a: LiveArgs) -> Result<(), CliError> {
     let lsl = Lsl::load().map_err(CliError::input)?;
     let inlet = lsl
         .open_inlet(prop, value, a.resolve_secs)
-        .map_err(|e| CliError::input(format!("LSL stream {prop}={value}: {e}")))?;
+        .map_err(|e| CliError::input(e.message().to_string()))?;
     let mut runner = Runner::new(Box::new(inlet));
     runner
         .set_model(&model)

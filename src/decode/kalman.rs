@@ -95,16 +95,7 @@ impl Kalman {
             )));
         }
         let (d, p) = (x.len() / n, z.len() / n);
-        let mean = |m: &[f64], k: usize| -> Vec<f64> {
-            let mut s = vec![0.0; k];
-            for row in m.chunks_exact(k) {
-                for (a, v) in s.iter_mut().zip(row) {
-                    *a += v;
-                }
-            }
-            s.iter().map(|v| v / n as f64).collect()
-        };
-        let (xm, zm) = (mean(x, d), mean(z, p));
+        let (xm, zm) = (super::column_means(x, d), super::column_means(z, p));
         // Columns are time steps, as in Wu et al.
         let xs = Mat::<f64>::from_fn(d, n, |i, k| x[k * d + i] - xm[i]);
         let zs = Mat::<f64>::from_fn(p, n, |i, k| z[k * p + i] - zm[i]);

@@ -20,13 +20,7 @@ use super::kalman::spd_inverse;
 /// Ledoit–Wolf shrinkage of the (biased) covariance of `x` (`n × p`, row-major), as
 /// scikit-learn's `ledoit_wolf` (not assuming centred data). Returns the shrunk covariance.
 pub fn ledoit_wolf(x: &[f64], n: usize, p: usize) -> Mat<f64> {
-    let mut mean = vec![0.0; p];
-    for row in x.chunks_exact(p) {
-        for (m, v) in mean.iter_mut().zip(row) {
-            *m += v;
-        }
-    }
-    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let mean = super::column_means(x, p);
     let xc = Mat::<f64>::from_fn(n, p, |i, j| x[i * p + j] - mean[j]);
     let emp = (xc.transpose() * &xc) * faer::Scale(1.0 / n as f64);
     if p == 1 {
@@ -63,13 +57,7 @@ pub fn ledoit_wolf(x: &[f64], n: usize, p: usize) -> Mat<f64> {
 /// scikit-learn's `_cov(X, shrinkage="auto")`: Ledoit–Wolf on standardised columns (population
 /// standard deviation; a constant column keeps scale 1), scaled back.
 fn shrunk_cov(x: &[f64], n: usize, p: usize) -> Mat<f64> {
-    let mut mean = vec![0.0; p];
-    for row in x.chunks_exact(p) {
-        for (m, v) in mean.iter_mut().zip(row) {
-            *m += v;
-        }
-    }
-    mean.iter_mut().for_each(|m| *m /= n as f64);
+    let mean = super::column_means(x, p);
     let mut scale = vec![0.0; p];
     for row in x.chunks_exact(p) {
         for j in 0..p {

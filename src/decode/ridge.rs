@@ -34,30 +34,7 @@ impl Ridge {
         }
         let (p, q) = (x.len() / n, y.len() / n);
         use rayon::prelude::*;
-        // Column sums in blocks of rows on all cores (blocks keep the order of summation
-        // fixed, so the result does not depend on the thread count).
-        let mean = |m: &[f64], k: usize| -> Vec<f64> {
-            let blocks: Vec<Vec<f64>> = m
-                .par_chunks(k * 4096)
-                .map(|block| {
-                    let mut s = vec![0.0; k];
-                    for row in block.chunks_exact(k) {
-                        for (a, v) in s.iter_mut().zip(row) {
-                            *a += v;
-                        }
-                    }
-                    s
-                })
-                .collect();
-            let mut s = vec![0.0; k];
-            for b in blocks {
-                for (a, v) in s.iter_mut().zip(b) {
-                    *a += v;
-                }
-            }
-            s.iter().map(|v| v / n as f64).collect()
-        };
-        let (xm, ym) = (mean(x, p), mean(y, q));
+        let (xm, ym) = (super::column_means(x, p), super::column_means(y, q));
         // Xcᵀ (p × n, column-major): each column is one sample, so `x` is read in order, and
         // centred on all cores.
         let mut centred = vec![0.0; n * p];

@@ -71,6 +71,15 @@ pub enum StreamError {
     Fatal(String),
 }
 
+impl StreamError {
+    /// What went wrong, without the kind (for "the stream could not be opened: …").
+    pub fn message(&self) -> &str {
+        match self {
+            StreamError::Lost(m) | StreamError::Ended(m) | StreamError::Fatal(m) => m,
+        }
+    }
+}
+
 /// A source of rows.
 pub trait Source: Send {
     fn info(&self) -> &StreamInfo;

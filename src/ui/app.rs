@@ -247,6 +247,12 @@ impl GliaApp {
         }
         // Once what is loading has its panes, so that the decoding column spans the window's
         // height beside them.
+        if state.decoding.demo_pending && state.is_settled() {
+            state.decoding.demo_pending = false;
+            if !state.user_opened_files {
+                state.decoding.start_demo(&state.session, ui.ctx());
+            }
+        }
         if state.decoding.wants_pane && state.is_settled() {
             ensure_decoding_pane(&mut self.tree);
         }
@@ -512,8 +518,9 @@ impl AppState {
         self.jobs
             .load_scene(&self.ctx, "Building the demo brain", scene, true);
         self.playback.playing = true;
-        // The reaching task decoded live beside it.
-        self.decoding.start_demo(&self.session, &self.ctx);
+        // The reaching task decoded live beside it, once the demo is on screen (its
+        // calibration would compete with the first frame for the cores).
+        self.decoding.demo_pending = true;
     }
 
     /// Nothing is loading or about to (for headless runs that wait until the window settles).

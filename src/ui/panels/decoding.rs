@@ -84,6 +84,8 @@ pub struct DecodingState {
     /// The demo: calibrate, train and run without being asked.
     pub auto: bool,
     pub wants_pane: bool,
+    /// The demo's decoding starts once the demo is on screen (not during start-up).
+    pub demo_pending: bool,
     /// Bumped when a model is trained; the weights shown belong to this generation.
     generation: u64,
     /// The engine's errors already reported (they are numbered).
@@ -111,6 +113,7 @@ impl Default for DecodingState {
             show_weights: false,
             auto: false,
             wants_pane: false,
+            demo_pending: false,
             generation: 0,
             errors_seen: 0,
             weights_shown: None,
@@ -214,7 +217,7 @@ impl DecodingState {
                         let lsl = crate::decode::lsl::Lsl::load()?;
                         let inlet = lsl
                             .open_inlet(prop, &value, 5.0)
-                            .map_err(|e| format!("LSL stream {prop}={value}: {e}"))?;
+                            .map_err(|e| e.message().to_string())?;
                         Ok(Box::new(inlet) as Box<dyn Source>)
                     }),
                 )
@@ -378,6 +381,9 @@ impl DecodingState {
     /// Whether the panel has decoded `secs` seconds of output, or has nothing of its own to
     /// show (not started by the demo, stopped, or failed): for headless figures of the window.
     pub fn has_shown_decoding(&self, secs: f64) -> bool {
+        if self.demo_pending {
+            return false;
+        }
         if !self.auto {
             return true;
         }
@@ -408,9 +414,11 @@ impl DecodingState {
         session.touch();
     }
 
-    /// Each frame: collects finished calibrations and trainings (the demo chains them).
-    pub fn poll(&mut self, ctx: &egui::Context) -> Vec<String> {
+    /// Each frame: collects finished calibrations and trainings (the demo chains them), and
+    /// returns the engine's state for the frame to draw (one copy per frame).
+    pub fn poll(&mut self, ctx: &egui::Context) -> (Vec<String>, Option<LiveState>) {
         let mut errors = Vec::new();
+        let mut snapshot = None;
         if let Some(e) = &self.engine {
             while let Ok(cal) = e.calibrations.try_recv() {
                 match cal {
@@ -438,6 +446,7 @@ impl DecodingState {
             } else {
                 // The stream moves: keep painting while it is on screen.
                 ctx.request_repaint_after(std::time::Duration::from_millis(33));
+                snapshot = Some(live);
             }
         }
         if let Some(rx) = &self.training
@@ -455,7 +464,7 @@ impl DecodingState {
                 Err(e) => errors.push(format!("Training failed: {e}")),
             }
         }
-        errors
+        (errors, snapshot)
     }
 }
 
@@ -463,12 +472,11 @@ const DECODED: Color32 = Color32::from_rgb(255, 140, 40);
 const TRUE: Color32 = Color32::from_rgb(90, 200, 255);
 
 pub fn decoding_ui(ui: &mut egui::Ui, state: &mut AppState) {
-    for e in state.decoding.poll(ui.ctx()) {
+    let (errors, snapshot) = state.decoding.poll(ui.ctx());
+    for e in errors {
         state.report_error(e);
     }
     state.decoding.sync_weights(&mut state.session);
-    // One copy of the engine's state per frame.
-    let snapshot = state.decoding.engine.as_ref().map(|e| e.snapshot());
     toolbar_ui(ui, state, snapshot.as_ref());
     ui.separator();
     for e in steps_ui(ui, state, snapshot.as_ref()) {
@@ -1032,7 +1040,7 @@ fn live_strip(painter: &egui::Painter, rect: Rect, live: &LiveState, visuals: &e
         let span = dec
             .iter()
             .chain(&tru)
-            .fold(0.05f64, |m, (_, v)| m.max(v.abs()));
+            .fold(0.3f64, |m, (_, v)| m.max(v.abs()));
         let y = |v: f64| plot.center().y - plot.height() * 0.5 * (v / span) as f32;
         for (series, color) in [(&tru, TRUE), (&dec, DECODED)] {
             painter.add(egui::Shape::line(
